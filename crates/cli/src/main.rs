@@ -1,0 +1,3 @@
+//! The `tangle` command-line tool.
+
+fn main() {}
