@@ -1,0 +1,6 @@
+//! Fuzz target: see `tangle_fuzz_checks::bech32_decode` for the properties it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    tangle_fuzz_checks::bech32_decode(data);
+});

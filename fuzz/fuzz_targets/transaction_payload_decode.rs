@@ -1,0 +1,6 @@
+//! Fuzz target: see `tangle_fuzz_checks::transaction_payload_decode` for the properties it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    tangle_fuzz_checks::transaction_payload_decode(data);
+});
