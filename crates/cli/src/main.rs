@@ -1,3 +1,51 @@
-//! The `tangle` command-line tool.
+//! The `tangle` command-line tool: inspect Chrysalis messages, mine proof of work, derive addresses.
+//!
+//! Every failure prints one line on stderr naming the rule that was broken and exits with code 1.
 
-fn main() {}
+mod commands;
+mod hex_input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A Rust implementation of the IOTA Tangle.
+#[derive(Debug, Parser)]
+#[command(name = "tangle", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode and inspect serialized messages.
+    #[command(subcommand)]
+    Message(commands::message::MessageCommand),
+    /// Proof of work (TIP-12): score a message or mine its nonce.
+    #[command(subcommand)]
+    Pow(commands::pow::PowCommand),
+    /// Derive the Ed25519 address of a public key and its Bech32 form.
+    Address(commands::address::AddressArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Message(command) => commands::message::run(command).map_err(|e| e.to_string()),
+        Command::Pow(command) => commands::pow::run(command).map_err(|e| e.to_string()),
+        Command::Address(args) => commands::address::run(args).map_err(|e| e.to_string()),
+    };
+    match outcome {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            // One line, whatever the error's own formatting: scripts read it with `head -1`.
+            let line = error.replace('\n', " ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+    }
+}

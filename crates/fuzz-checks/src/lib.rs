@@ -5,3 +5,60 @@
 //! functions, and `tests/corpus_replay.rs` replays the committed corpora through them on stable.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+use tangle_crypto::address::{Address, decode_bech32};
+use tangle_crypto::ternary::{b1t6_decode_trytes, b1t6_encode_trytes};
+use tangle_model::{Message, Packable, TransactionPayload};
+
+/// A whole message (TIP-6): an accepted input re-encodes to the same bytes, and its id is the hash
+/// of those bytes.
+pub fn message_decode(data: &[u8]) {
+    if let Ok((message, id)) = Message::unpack_with_id(data) {
+        let packed = message.pack();
+        assert_eq!(packed, data, "an accepted message must re-encode byte for byte");
+        assert_eq!(packed.len(), message.packed_len(), "packed_len must match pack");
+        assert_eq!(id, message.id(), "the id must be the hash of the packed message");
+        assert_eq!(
+            Message::unpack(data).ok().as_ref(),
+            Some(&message),
+            "unpack and unpack_with_id must agree"
+        );
+    }
+}
+
+/// A transaction payload (TIP-7): an accepted input re-encodes to the same bytes.
+pub fn transaction_payload_decode(data: &[u8]) {
+    if let Ok(payload) = TransactionPayload::unpack(data) {
+        assert_eq!(payload.pack(), data, "an accepted payload must re-encode byte for byte");
+        assert_eq!(payload.packed_len(), data.len(), "packed_len must match pack");
+    }
+}
+
+/// A Bech32 address (TIP-11): an accepted string re-encodes to itself in lower case.
+pub fn bech32_decode(data: &[u8]) {
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok((hrp, address)) = decode_bech32(text) {
+        assert_eq!(
+            address.to_bech32(&hrp),
+            text.to_ascii_lowercase(),
+            "an accepted address must re-encode to the same string"
+        );
+        assert_eq!(Address::from_bytes(&address.to_bytes()).ok(), Some(address));
+    }
+}
+
+/// A tryte string as b1t6 (TIP-5): accepted trytes re-encode to themselves.
+pub fn b1t6_decode(data: &[u8]) {
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(bytes) = b1t6_decode_trytes(text) {
+        assert_eq!(
+            b1t6_encode_trytes(&bytes),
+            text,
+            "accepted trytes must re-encode to the same string"
+        );
+    }
+}

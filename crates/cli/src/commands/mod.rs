@@ -1,0 +1,6 @@
+//! One module per subcommand. Each `run` returns the text to print on stdout, or an error whose
+//! `Display` is the single line printed on stderr.
+
+pub(crate) mod address;
+pub(crate) mod message;
+pub(crate) mod pow;

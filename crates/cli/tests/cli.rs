@@ -1,0 +1,244 @@
+//! The `tangle` binary, run as a user would: output, exit codes and error lines.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use tangle::crypto::address::Ed25519Address;
+use tangle::crypto::ed25519::SigningKey;
+use tangle::crypto::pow;
+use tangle::model::{
+    Address, MessageBuilder, MessageId, MilestoneBuilder, OutputId, Output as TxOutput, Packable,
+    Parents, TransactionBuilder, TransactionId,
+};
+
+fn tangle(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tangle"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tangle");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("run tangle")
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "exit {:?}, stderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+fn conformance(file: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance")
+        .join(file);
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("conformance file")).expect("json")
+}
+
+fn key(byte: u8) -> SigningKey {
+    SigningKey::from_bytes(&[byte; 32])
+}
+
+fn address_of(key: &SigningKey) -> Address {
+    Address::Ed25519(Ed25519Address::from_public_key(&key.public_key()))
+}
+
+#[test]
+fn decodes_the_tip6_example_with_id_and_pow_score() {
+    let vector = conformance("tip6-message.json");
+    let hex = vector["message_hex"].as_str().expect("hex");
+    let json = stdout_json(&tangle(&["message", "decode", hex], None));
+    assert_eq!(json["id"], vector["message_id"]);
+    assert_eq!(json["powScore"], vector["pow_score"]);
+    assert_eq!(json["networkId"], "0");
+    assert_eq!(json["nonce"], vector["nonce"].to_string());
+    assert_eq!(json["payload"]["type"], 2);
+    assert_eq!(json["payload"]["data"], hex::encode("hello world"));
+}
+
+#[test]
+fn reads_the_message_from_stdin() {
+    let vector = conformance("tip6-message.json");
+    let hex = vector["message_hex"].as_str().expect("hex");
+    let json = stdout_json(&tangle(&["message", "decode", "-"], Some(&format!("{hex}\n"))));
+    assert_eq!(json["id"], vector["message_id"]);
+}
+
+#[test]
+fn invalid_bytes_exit_1_with_one_line_naming_the_rule() {
+    let vector = conformance("tip6-message.json");
+    let mut bytes = hex::decode(vector["message_hex"].as_str().expect("hex")).expect("hex");
+    // Swap the two parents: no longer strictly ascending.
+    let (first, second) = (9..41, 41..73);
+    let a = bytes[first.clone()].to_vec();
+    let b = bytes[second.clone()].to_vec();
+    bytes[first].copy_from_slice(&b);
+    bytes[second].copy_from_slice(&a);
+    for input in [hex::encode(&bytes), "00".repeat(3), "zz".into()] {
+        let output = tangle(&["message", "decode", &input], None);
+        assert_eq!(output.status.code(), Some(1), "input {input}");
+        assert!(output.stdout.is_empty());
+        let stderr = String::from_utf8(output.stderr).expect("utf-8");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    }
+    let output = tangle(&["message", "decode", &hex::encode(&bytes)], None);
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert!(stderr.contains("sorted"), "names the parent rule: {stderr}");
+}
+
+#[test]
+fn transaction_report_checks_signatures_and_input_addresses() {
+    let alice = key(1);
+    let bob = key(2);
+    let transaction = TransactionBuilder::new()
+        .input(
+            OutputId::new(TransactionId::new([0xaa; 32]), 0).expect("index"),
+            &alice,
+        )
+        .input(
+            OutputId::new(TransactionId::new([0xbb; 32]), 1).expect("index"),
+            &alice,
+        )
+        .output(TxOutput::single(address_of(&bob), 2_000_000).expect("output"))
+        .finish()
+        .expect("transaction");
+    let message = MessageBuilder::for_network("chrysalis-mainnet")
+        .parent(MessageId::new([7; 32]))
+        .payload(transaction.clone())
+        .nonce(0)
+        .finish()
+        .expect("message");
+    let hex = hex::encode(message.pack());
+    let alice_address = hex::encode(Ed25519Address::from_public_key(&alice.public_key()).as_bytes());
+    let bob_address = hex::encode(Ed25519Address::from_public_key(&bob.public_key()).as_bytes());
+
+    let json = stdout_json(&tangle(&["message", "decode", &hex], None));
+    let report = &json["transaction"];
+    assert_eq!(report["transactionId"], transaction.id().to_string());
+    assert_eq!(
+        report["essenceHash"],
+        hex::encode(transaction.essence().signing_hash())
+    );
+    let unlock = &report["signatureUnlocks"][0];
+    assert_eq!(unlock["signatureValid"], true);
+    assert_eq!(unlock["inputs"], serde_json::json!([0, 1]));
+    assert_eq!(unlock["signerAddress"], alice_address);
+    assert_eq!(unlock["matchesInputAddress"], Value::Null);
+
+    let owned = format!("0={alice_address}");
+    let json = stdout_json(&tangle(
+        &["message", "decode", &hex, "--input-address", &owned],
+        None,
+    ));
+    assert_eq!(
+        json["transaction"]["signatureUnlocks"][0]["matchesInputAddress"],
+        true
+    );
+    let stolen = format!("1={bob_address}");
+    let json = stdout_json(&tangle(
+        &["message", "decode", &hex, "--input-address", &owned, "--input-address", &stolen],
+        None,
+    ));
+    assert_eq!(
+        json["transaction"]["signatureUnlocks"][0]["matchesInputAddress"],
+        false
+    );
+
+    // A corrupted signature still decodes (it is a semantic rule) but is reported invalid.
+    let mut bytes = message.pack();
+    // The unlocks end with a 3-byte reference unlock; the signature unlock comes before it.
+    let last_signature_byte = bytes.len() - 8 - 3 - 1;
+    bytes[last_signature_byte] ^= 1;
+    let json = stdout_json(&tangle(&["message", "decode", &hex::encode(&bytes)], None));
+    assert_eq!(json["transaction"]["signatureUnlocks"][0]["signatureValid"], false);
+    assert_eq!(json["transaction"]["allSignaturesValid"], false);
+}
+
+#[test]
+fn milestone_report_lists_each_signature() {
+    let keys = [key(11), key(12), key(13)];
+    let parents = Parents::new(&[MessageId::new([1; 32]), MessageId::new([2; 32])]).expect("parents");
+    let milestone = MilestoneBuilder::new(42, 1_650_000_000, parents.clone())
+        .sign(&keys)
+        .expect("milestone");
+    let message = MessageBuilder::for_network("chrysalis-mainnet")
+        .parents(parents.iter().copied())
+        .payload(milestone.clone())
+        .nonce(7)
+        .finish()
+        .expect("message");
+    let json = stdout_json(&tangle(
+        &["message", "decode", &hex::encode(message.pack())],
+        None,
+    ));
+    let report = &json["milestone"];
+    assert_eq!(report["milestoneId"], milestone.id().to_string());
+    assert_eq!(report["index"], 42);
+    assert_eq!(report["timestamp"], 1_650_000_000u64);
+    assert_eq!(report["signatures"].as_array().expect("array").len(), 3);
+    assert_eq!(report["allSignaturesValid"], true);
+}
+
+#[test]
+fn address_matches_the_tip11_vector() {
+    let vector = &conformance("bech32-address.json")["cases"][0];
+    let public_key = vector["public_key"].as_str().expect("key");
+    for hrp in ["iota", "atoi"] {
+        let output = tangle(&["address", "--public-key", public_key, "--hrp", hrp], None);
+        assert!(output.status.success());
+        assert_eq!(
+            String::from_utf8(output.stdout).expect("utf-8").trim(),
+            vector["bech32"][hrp]
+        );
+    }
+    let output = tangle(&["address", "--public-key", "abcd"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let output = tangle(&["address", "--public-key", public_key, "--hrp", "io ta"], None);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn pow_score_and_mine() {
+    let vector = &conformance("pow-score.json")["cases"][0];
+    let output = tangle(
+        &["pow", "score", vector["message_hex"].as_str().expect("hex")],
+        None,
+    );
+    assert!(output.status.success());
+    let score: f64 = String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .parse()
+        .expect("a number");
+    // The vector's decimal may differ in the last digit from 3^z / len correctly rounded.
+    let expected = vector["score"].as_f64().expect("score");
+    assert!((score - expected).abs() <= expected * 1e-12, "{score} vs {expected}");
+
+    let message = "00".repeat(100);
+    let output = tangle(
+        &["pow", "mine", "--target-score", "500", "--threads", "1", &message],
+        None,
+    );
+    assert!(output.status.success());
+    let mined = hex::decode(String::from_utf8(output.stdout).expect("utf-8").trim()).expect("hex");
+    assert_eq!(mined.len(), 100);
+    assert_eq!(mined[..92], [0u8; 92]);
+    assert!(pow::score(&mined) >= 500.0);
+
+    let output = tangle(&["pow", "mine", "--target-score=-1", &message], None);
+    assert_eq!(output.status.code(), Some(1));
+}
