@@ -13,4 +13,13 @@
 
 extern crate alloc;
 
+pub mod address;
+pub mod ed25519;
 pub mod hash;
+pub mod merkle;
+pub mod network;
+
+pub use network::network_id;
+pub mod curl;
+pub mod pow;
+pub mod ternary;
