@@ -2,5 +2,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    tangle_fuzz_checks::transaction_payload_decode(data);
+    let _accepted = tangle_fuzz_checks::transaction_payload_decode(data);
 });

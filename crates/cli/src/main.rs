@@ -5,6 +5,7 @@
 mod commands;
 mod hex_input;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -38,8 +39,15 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(output) => {
-            println!("{output}");
-            ExitCode::SUCCESS
+            // A closed pipe (`tangle … | head`) is not an error of ours: stop quietly.
+            let mut stdout = std::io::stdout().lock();
+            match writeln!(stdout, "{output}").and_then(|()| stdout.flush()) {
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: could not write the output: {error}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(error) => {
             // One line, whatever the error's own formatting: scripts read it with `head -1`.

@@ -9,7 +9,7 @@ use tangle::crypto::address::Ed25519Address;
 use tangle::crypto::ed25519::SigningKey;
 use tangle::crypto::pow;
 use tangle::model::{
-    Address, MessageBuilder, MessageId, MilestoneBuilder, OutputId, Output as TxOutput, Packable,
+    Address, MessageBuilder, MessageId, MilestoneBuilder, Output as TxOutput, OutputId, Packable,
     Parents, TransactionBuilder, TransactionId,
 };
 
@@ -74,7 +74,10 @@ fn decodes_the_tip6_example_with_id_and_pow_score() {
 fn reads_the_message_from_stdin() {
     let vector = conformance("tip6-message.json");
     let hex = vector["message_hex"].as_str().expect("hex");
-    let json = stdout_json(&tangle(&["message", "decode", "-"], Some(&format!("{hex}\n"))));
+    let json = stdout_json(&tangle(
+        &["message", "decode", "-"],
+        Some(&format!("{hex}\n")),
+    ));
     assert_eq!(json["id"], vector["message_id"]);
 }
 
@@ -123,7 +126,8 @@ fn transaction_report_checks_signatures_and_input_addresses() {
         .finish()
         .expect("message");
     let hex = hex::encode(message.pack());
-    let alice_address = hex::encode(Ed25519Address::from_public_key(&alice.public_key()).as_bytes());
+    let alice_address =
+        hex::encode(Ed25519Address::from_public_key(&alice.public_key()).as_bytes());
     let bob_address = hex::encode(Ed25519Address::from_public_key(&bob.public_key()).as_bytes());
 
     let json = stdout_json(&tangle(&["message", "decode", &hex], None));
@@ -150,7 +154,15 @@ fn transaction_report_checks_signatures_and_input_addresses() {
     );
     let stolen = format!("1={bob_address}");
     let json = stdout_json(&tangle(
-        &["message", "decode", &hex, "--input-address", &owned, "--input-address", &stolen],
+        &[
+            "message",
+            "decode",
+            &hex,
+            "--input-address",
+            &owned,
+            "--input-address",
+            &stolen,
+        ],
         None,
     ));
     assert_eq!(
@@ -164,14 +176,18 @@ fn transaction_report_checks_signatures_and_input_addresses() {
     let last_signature_byte = bytes.len() - 8 - 3 - 1;
     bytes[last_signature_byte] ^= 1;
     let json = stdout_json(&tangle(&["message", "decode", &hex::encode(&bytes)], None));
-    assert_eq!(json["transaction"]["signatureUnlocks"][0]["signatureValid"], false);
+    assert_eq!(
+        json["transaction"]["signatureUnlocks"][0]["signatureValid"],
+        false
+    );
     assert_eq!(json["transaction"]["allSignaturesValid"], false);
 }
 
 #[test]
 fn milestone_report_lists_each_signature() {
     let keys = [key(11), key(12), key(13)];
-    let parents = Parents::new(&[MessageId::new([1; 32]), MessageId::new([2; 32])]).expect("parents");
+    let parents =
+        Parents::new(&[MessageId::new([1; 32]), MessageId::new([2; 32])]).expect("parents");
     let milestone = MilestoneBuilder::new(42, 1_650_000_000, parents.clone())
         .sign(&keys)
         .expect("milestone");
@@ -207,7 +223,10 @@ fn address_matches_the_tip11_vector() {
     }
     let output = tangle(&["address", "--public-key", "abcd"], None);
     assert_eq!(output.status.code(), Some(1));
-    let output = tangle(&["address", "--public-key", public_key, "--hrp", "io ta"], None);
+    let output = tangle(
+        &["address", "--public-key", public_key, "--hrp", "io ta"],
+        None,
+    );
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -226,11 +245,22 @@ fn pow_score_and_mine() {
         .expect("a number");
     // The vector's decimal may differ in the last digit from 3^z / len correctly rounded.
     let expected = vector["score"].as_f64().expect("score");
-    assert!((score - expected).abs() <= expected * 1e-12, "{score} vs {expected}");
+    assert!(
+        (score - expected).abs() <= expected * 1e-12,
+        "{score} vs {expected}"
+    );
 
     let message = "00".repeat(100);
     let output = tangle(
-        &["pow", "mine", "--target-score", "500", "--threads", "1", &message],
+        &[
+            "pow",
+            "mine",
+            "--target-score",
+            "500",
+            "--threads",
+            "1",
+            &message,
+        ],
         None,
     );
     assert!(output.status.success());

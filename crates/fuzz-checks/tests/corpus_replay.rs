@@ -11,7 +11,8 @@ fn corpus_dir(target: &str) -> PathBuf {
 }
 
 /// Runs `check` on every file of the target's corpus and returns how many inputs it replayed.
-fn replay(target: &str, check: fn(&[u8])) -> usize {
+/// Files named `seed-*` or `valid-*` are known-good inputs and must be accepted.
+fn replay(target: &str, check: fn(&[u8]) -> bool) -> usize {
     let dir = corpus_dir(target);
     let mut entries: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|error| panic!("corpus {} unreadable: {error}", dir.display()))
@@ -22,7 +23,15 @@ fn replay(target: &str, check: fn(&[u8])) -> usize {
     for path in &entries {
         let data = fs::read(path).expect("corpus file");
         let outcome = std::panic::catch_unwind(|| check(&data));
-        assert!(outcome.is_ok(), "{target}: input {} broke a property", path.display());
+        let accepted = outcome
+            .unwrap_or_else(|_| panic!("{target}: input {} broke a property", path.display()));
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("seed-") || name.starts_with("valid-") {
+            assert!(accepted, "{target}: known-good input {name} was rejected");
+        }
     }
     entries.len()
 }

@@ -1,0 +1,101 @@
+//! Writes the structured seed inputs of the fuzz corpora: valid transaction, milestone (with a
+//! receipt) and indexation messages made with the builders, so that fuzzing starts from deep inside
+//! the decoders instead of at their first length check.
+//!
+//! `cargo run -p tangle-fuzz-checks --example seed_corpus` (rewrites the `seed-*` files only).
+
+use std::fs;
+use std::path::Path;
+
+use tangle_crypto::address::Ed25519Address;
+use tangle_crypto::ed25519::SigningKey;
+use tangle_model::{
+    Address, IndexationPayload, MessageBuilder, MessageId, MigratedFundsEntry, MilestoneBuilder,
+    MilestoneId, Output, OutputId, Packable, Parents, ReceiptPayload, TailTransactionHash,
+    TransactionBuilder, TransactionId, TreasuryTransactionPayload,
+};
+
+type Error = Box<dyn std::error::Error>;
+
+fn key(byte: u8) -> SigningKey {
+    SigningKey::from_bytes(&[byte; 32])
+}
+
+fn address(key: &SigningKey) -> Address {
+    Address::Ed25519(Ed25519Address::from_public_key(&key.public_key()))
+}
+
+fn write(target: &str, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/corpus")
+        .join(target);
+    fs::create_dir_all(&dir)?;
+    fs::write(dir.join(format!("seed-{name}")), bytes)?;
+    Ok(())
+}
+
+fn main() -> Result<(), Error> {
+    let (alice, bob, carol) = (key(1), key(2), key(3));
+    let transaction = TransactionBuilder::new()
+        .input(OutputId::new(TransactionId::new([0xaa; 32]), 3)?, &alice)
+        .input(OutputId::new(TransactionId::new([0x11; 32]), 0)?, &bob)
+        .input(OutputId::new(TransactionId::new([0xaa; 32]), 1)?, &alice)
+        .output(Output::single(address(&carol), 5_000_000)?)
+        .output(Output::single(address(&alice), 1_500_000)?)
+        .output(Output::dust_allowance(address(&carol), 1_000_000)?)
+        .indexation(IndexationPayload::new(
+            b"charging".to_vec(),
+            b"kWh 12.5".to_vec(),
+        )?)
+        .finish()?;
+    write(
+        "transaction_payload_decode",
+        "three-inputs-reference-unlock",
+        &transaction.pack(),
+    )?;
+    let simple = TransactionBuilder::new()
+        .input(OutputId::new(TransactionId::new([7; 32]), 0)?, &bob)
+        .output(Output::single(address(&alice), 1_000_000)?)
+        .finish()?;
+    write("transaction_payload_decode", "one-input", &simple.pack())?;
+
+    let parents = [MessageId::new([0x10; 32]), MessageId::new([0x20; 32])];
+    let message = MessageBuilder::for_network("chrysalis-mainnet")
+        .parents(parents)
+        .payload(transaction)
+        .nonce(42)
+        .finish()?;
+    write("message_decode", "transaction", &message.pack())?;
+
+    let receipt = ReceiptPayload::new(
+        1_000,
+        true,
+        vec![MigratedFundsEntry::new(
+            TailTransactionHash([9; 49]),
+            address(&bob),
+            2_000_000,
+        )?],
+        TreasuryTransactionPayload::new(MilestoneId::new([5; 32]), 10_000_000)?,
+    )?;
+    let milestone = MilestoneBuilder::new(1_001, 1_650_000_000, Parents::new(&parents)?)
+        .merkle_root([3; 32])
+        .receipt(receipt)
+        .sign(&[key(11), key(12), key(13)])?;
+    let message = MessageBuilder::for_network("chrysalis-mainnet")
+        .parents(parents)
+        .payload(milestone)
+        .nonce(7)
+        .finish()?;
+    write("message_decode", "milestone-with-receipt", &message.pack())?;
+
+    let message = MessageBuilder::for_network("testnet7")
+        .parent(MessageId::new([1; 32]))
+        .payload(IndexationPayload::new(
+            b"sensor/42".to_vec(),
+            vec![0x5a; 64],
+        )?)
+        .nonce(1)
+        .finish()?;
+    write("message_decode", "indexation", &message.pack())?;
+    Ok(())
+}
