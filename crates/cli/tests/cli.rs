@@ -188,7 +188,7 @@ fn milestone_report_lists_each_signature() {
     let keys = [key(11), key(12), key(13)];
     let parents =
         Parents::new(&[MessageId::new([1; 32]), MessageId::new([2; 32])]).expect("parents");
-    let milestone = MilestoneBuilder::new(42, 1_650_000_000, parents.clone())
+    let milestone = MilestoneBuilder::new(42, 1_650_000_000, parents)
         .sign(&keys)
         .expect("milestone");
     let message = MessageBuilder::for_network("chrysalis-mainnet")
