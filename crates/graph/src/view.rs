@@ -1,0 +1,155 @@
+//! The read-only view that tip selectors and traversals are written against.
+
+use crate::id::{Handle, VertexId};
+use crate::tangle::Tangle;
+
+/// A read-only view of a Tangle: what tip-selection algorithms may look at.
+///
+/// Algorithms are written against this trait rather than against [`Tangle`] (the petgraph
+/// lesson), so a simulator, a node or a researcher's own structure can host them.
+///
+/// # Contract for implementors
+/// * Handles are `0..len()`, and **topological**: every parent has a smaller handle than its
+///   approvers. Searches rely on it to stop early.
+/// * `tips()` is exactly the set of vertices without approvers.
+/// * Everything is deterministic: the same state gives the same answers in the same order.
+pub trait TangleView {
+    /// The vertex id type.
+    type Id: VertexId;
+
+    /// Number of vertices.
+    fn len(&self) -> usize;
+
+    /// No vertices.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The id of a vertex.
+    fn id(&self, v: Handle) -> Self::Id;
+
+    /// The vertex with this id.
+    fn handle(&self, id: &Self::Id) -> Option<Handle>;
+
+    /// Direct parents (the vertices `v` approves).
+    fn parents(&self, v: Handle) -> &[Handle];
+
+    /// Direct approvers.
+    fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_;
+
+    /// Number of direct approvers.
+    fn approver_count(&self, v: Handle) -> usize;
+
+    /// Vertices without approvers.
+    fn tips(&self) -> &[Handle];
+
+    /// Own weight.
+    fn own_weight(&self, v: Handle) -> u64;
+
+    /// Cumulative weight (own weight plus that of every direct or indirect approver), or
+    /// `None` when the view does not maintain it.
+    fn cumulative_weight(&self, v: Handle) -> Option<u64>;
+
+    /// Longest path down to a root (roots have height 0).
+    fn height(&self, v: Handle) -> u32;
+
+    /// Arrival time (the caller's unit).
+    fn time(&self, v: Handle) -> u64;
+
+    /// Latest arrival time in the view (the reference "now" of age-based rules).
+    fn latest_time(&self) -> u64;
+
+    /// Index of the milestone that referenced `v`, if any.
+    fn milestone_index(&self, v: Handle) -> Option<u32>;
+
+    /// Is `v` a solid entry point (a root standing for a pruned past)?
+    fn is_solid_entry_point(&self, v: Handle) -> bool;
+
+    /// Is `a` a strict ancestor of `b`? The default searches `b`'s past cone, never below
+    /// `a`'s handle or height; implementations with an index may answer faster.
+    fn is_ancestor(&self, a: Handle, b: Handle) -> bool {
+        if a >= b || self.height(a) >= self.height(b) {
+            return false;
+        }
+        crate::traverse::search_ancestor(self, a, b, |_| false)
+    }
+}
+
+impl<I: VertexId> TangleView for Tangle<I> {
+    type Id = I;
+
+    #[inline]
+    fn len(&self) -> usize {
+        Tangle::len(self)
+    }
+
+    #[inline]
+    fn id(&self, v: Handle) -> I {
+        Tangle::id(self, v)
+    }
+
+    #[inline]
+    fn handle(&self, id: &I) -> Option<Handle> {
+        Tangle::handle(self, id)
+    }
+
+    #[inline]
+    fn parents(&self, v: Handle) -> &[Handle] {
+        Tangle::parents(self, v)
+    }
+
+    #[inline]
+    fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_ {
+        Tangle::approvers(self, v)
+    }
+
+    #[inline]
+    fn approver_count(&self, v: Handle) -> usize {
+        Tangle::approver_count(self, v)
+    }
+
+    #[inline]
+    fn tips(&self) -> &[Handle] {
+        Tangle::tips(self)
+    }
+
+    #[inline]
+    fn own_weight(&self, v: Handle) -> u64 {
+        Tangle::own_weight(self, v)
+    }
+
+    #[inline]
+    fn cumulative_weight(&self, v: Handle) -> Option<u64> {
+        Tangle::cumulative_weight(self, v)
+    }
+
+    #[inline]
+    fn height(&self, v: Handle) -> u32 {
+        Tangle::height(self, v)
+    }
+
+    #[inline]
+    fn time(&self, v: Handle) -> u64 {
+        Tangle::time(self, v)
+    }
+
+    #[inline]
+    fn latest_time(&self) -> u64 {
+        Tangle::latest_time(self)
+    }
+
+    #[inline]
+    fn milestone_index(&self, v: Handle) -> Option<u32> {
+        Tangle::milestone_index(self, v)
+    }
+
+    #[inline]
+    fn is_solid_entry_point(&self, v: Handle) -> bool {
+        Tangle::is_solid_entry_point(self, v)
+    }
+
+    #[inline]
+    fn is_ancestor(&self, a: Handle, b: Handle) -> bool {
+        Tangle::is_ancestor(self, a, b)
+    }
+}

@@ -1,0 +1,311 @@
+//! Exact incremental cumulative weight with nested checkpoint cones.
+//!
+//! # The problem
+//! The cumulative weight of `v` is `cw(v) = w(v) + Σ w(u)` over every `u` that approves `v`
+//! directly or indirectly. When a vertex `x` becomes solid it has no approvers yet (handles are
+//! topological), so its only effect is to add `w(x)` to every vertex of its strict past cone
+//! `P(x)`. Doing that literally costs `|P(x)|`, which on a Tangle is almost the whole graph: a
+//! million operations per arrival at a million vertices.
+//!
+//! # Checkpoints
+//! Write `C(c) = P(c) ∪ {c}` for the closed past cone of `c`. A *checkpoint sequence* is a list
+//! of vertices `c_1, c_2, …, c_m` in which each `c_j` is an ancestor of `c_{j+1}`, hence
+//! `C(c_1) ⊆ C(c_2) ⊆ … ⊆ C(c_m)` (past cones are downward closed).
+//!
+//! We keep, for each vertex `v`:
+//! * `stored(v)`, an eagerly maintained partial sum (starts at `w(v)`);
+//! * `first(v)` = the least `j` with `v ∈ C(c_j)`, or ∞. By nesting, `v ∈ C(c_j) ⇔ j ≥ first(v)`;
+//! * `anc(x)` = the greatest `j` with `c_j ∈ C(x)` (0 if none), computed at insertion as the
+//!   maximum over the parents (a new vertex is never itself a checkpoint yet);
+//!
+//! and, per checkpoint, a lazy counter `L_j`.
+//!
+//! **Arrival of `x`**, with `j = anc(x)`: because `c_j ∈ C(x)`, `C(c_j) ⊆ P(x)` (`x ≠ c_j`), so
+//! `x` adds `w(x)` to every vertex of `C(c_j)` — record that once as `L_j += w(x)` — and to every
+//! vertex of `P(x) \ C(c_j)`, which we visit with a search from `x`'s parents that stops at
+//! vertices with `first(u) ≤ j`. The search reaches the whole difference: if `v ∈ P(x) \ C(c_j)`,
+//! every vertex `u` on a path from `x` down to `v` is a descendant of `v`, and `u ∈ C(c_j)` would
+//! give `v ∈ C(c_j)`; so no vertex on the path stops the search. When `j = 0` the search covers
+//! `P(x)`, which is the naive rule.
+//!
+//! **Query**: `cw(v) = stored(v) + Σ_{j ≥ first(v)} L_j`.
+//!
+//! **Proof of exactness.** Fix `v` and an arrival `x` after `v`, with `j = anc(x)`.
+//! * If `v ∉ P(x)`: the search does not reach `v` (it only walks `P(x)`), and `j ≥ first(v)`
+//!   would mean `v ∈ C(c_j) ⊆ P(x)`; so `x` adds nothing to `cw(v)`. Correct.
+//! * If `v ∈ P(x)` and `first(v) ≤ j` at the time of `x`: the search stops at `v` (not added to
+//!   `stored`), and `w(x)` is added to `L_j` with `j ≥ first(v)`: counted once. Correct.
+//! * If `v ∈ P(x)` and `first(v) > j` at that time: the search adds `w(x)` to `stored(v)` once
+//!   (visited marks), and `L_j` only enters sums for vertices with `first ≤ j`, which `v` is not
+//!   *and will never be*, since `first(v)` only moves from ∞ to a value `> m ≥ j` (next point).
+//!
+//! **Creating checkpoint `c_{m+1}`** (a descendant of `c_m`, or any vertex when `m = 0`): set
+//! `first(v) = m+1` for `v ∈ C(c_{m+1}) \ C(c_m)` — exactly the vertices of `C(c_{m+1})` with
+//! `first = ∞`, found by a search from `c_{m+1}` that stops at vertices whose `first` is set —
+//! and `L_{m+1} = 0`. A vertex that gets `first = m+1` now sees the extra term `L_{m+1} = 0`:
+//! nothing changes. Existing descendants of `c_{m+1}` get `anc = m+1`, so later arrivals below
+//! them use the new checkpoint; their earlier contributions are already in `stored`.
+//! `first` is set once and `L_j` only grows by arrivals counted under the rule above. ∎
+//!
+//! # Costs
+//! The query is `stored(v) + (T − S[first(v)])` with the running total `T = Σ L` and prefix
+//! sums `S[i] = Σ_{j<i} L_j`: O(1). An arrival costs `|P(x) \ C(c_j)|` visits plus `m − j`
+//! prefix updates (0 when it descends from the latest checkpoint, the common case). An arrival
+//! that approves old vertices pays for how far back it attaches: its `j` is the checkpoint
+//! below its parents, and its search covers only their cones above that checkpoint.
+//!
+//! On a URTS Tangle the visits per arrival are about the width of the band of vertices that
+//! the newest arrivals reach but the checkpoint's cone does not yet contain — roughly the time
+//! a vertex needs to be approved, directly or not, by every tip. It grows with the tip pool:
+//! docs/BENCHMARKS.md reports ≈ 340 visits per arrival with ~20 tips and ≈ 1 100 with ~100.
+//!
+//! # Choosing checkpoints
+//! Correctness holds for *any* nested sequence; the choice only decides the cost. Every
+//! `interval` insertions we try a candidate about `lag` insertions back: from the newest vertex
+//! that descends from the current checkpoint, walk down youngest parents that still descend
+//! from it (every descendant other than the checkpoint has one) until `lag` insertions back.
+//! We then search the candidate's future cone: if at least 3/4 of the newest arrivals descend
+//! from it, future arrivals very likely will too (they approve tips that do), and it becomes
+//! `c_{m+1}`; `lag` shrinks by 1/8. Otherwise the candidate was too recent (not yet approved,
+//! directly or not, by the tips) and `lag` doubles, up to the distance back to `c_m`. An
+//! attempt (the walk, the future-cone search and the new cone slice) costs O(lag + interval),
+//! amortised over `interval` insertions.
+
+use crate::tangle::{Approvers, Cold, NONE, Tangle};
+use crate::{Handle, VertexId};
+
+/// Counters of the cumulative-weight upkeep.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WeightStats {
+    /// Checkpoints created.
+    pub checkpoints: u32,
+    /// Attempts to create one.
+    pub attempts: u32,
+    /// Vertices whose stored weight was updated eagerly (sum over all arrivals).
+    pub eager_updates: u64,
+    /// Arrivals that did not descend from the latest checkpoint.
+    pub fallbacks: u64,
+    /// Current candidate lag (insertions).
+    pub lag: u32,
+}
+
+/// The checkpoint sequence and its lazy counters.
+#[derive(Clone, Debug)]
+pub(crate) struct Checkpoints {
+    interval: u32,
+    /// `handles[j - 1]` is checkpoint `j` (1-based).
+    handles: Vec<u32>,
+    /// `prefix[i] = Σ_{j < i} L_j` for `i` in `1..=m`; `prefix[0]` is unused.
+    prefix: Vec<u64>,
+    total: u64,
+    since_attempt: u32,
+    lag: u32,
+    visited: Vec<u32>,
+    stats: WeightStats,
+}
+
+impl Checkpoints {
+    pub(crate) fn new(interval: u32) -> Self {
+        Checkpoints {
+            interval,
+            handles: Vec::new(),
+            prefix: vec![0],
+            total: 0,
+            since_attempt: 0,
+            lag: interval.saturating_mul(4).max(64),
+            visited: Vec::new(),
+            stats: WeightStats::default(),
+        }
+    }
+
+    /// `Σ_{j ≥ first} L_j`.
+    #[inline]
+    pub(crate) fn lazy(&self, first: u32) -> u64 {
+        if first == NONE {
+            0
+        } else {
+            self.total - self.prefix[first as usize]
+        }
+    }
+
+    fn latest(&self) -> u32 {
+        self.handles.len() as u32
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.handles.capacity() * 4 + self.prefix.capacity() * 8 + self.visited.capacity() * 4
+    }
+
+    pub(crate) fn stats(&self) -> WeightStats {
+        WeightStats {
+            checkpoints: self.latest(),
+            lag: self.lag,
+            ..self.stats
+        }
+    }
+}
+
+impl<I: VertexId> Tangle<I> {
+    /// Adds the weight of the new vertex `x` to its past cone (see the module docs).
+    pub(crate) fn add_weight(&mut self, x: u32, w: u64, j: u32) {
+        if w == 0 {
+            return;
+        }
+        let stamp = self.next_stamp();
+        let Tangle {
+            hot,
+            cold,
+            parents,
+            stack,
+            checkpoints,
+            ..
+        } = self;
+        stack.clear();
+        // Push the parents of `v` that are outside C(c_j) and not visited yet.
+        let push_parents = |v: usize, stack: &mut Vec<u32>, cold: &mut [Cold]| {
+            let start = cold[v].edge_start as usize;
+            let count = cold[v].parent_count as usize;
+            for &p in &parents[start..start + count] {
+                let pc = &mut cold[p.index()];
+                if pc.mark != stamp && pc.cp_first > j {
+                    pc.mark = stamp;
+                    stack.push(p.get());
+                }
+            }
+        };
+        push_parents(x as usize, stack, cold);
+        let mut updated = 0u64;
+        while let Some(v) = stack.pop() {
+            hot[v as usize].cw += w;
+            updated += 1;
+            push_parents(v as usize, stack, cold);
+        }
+        checkpoints.stats.eager_updates += updated;
+        if j > 0 {
+            checkpoints.total += w;
+            let m = checkpoints.latest();
+            if j < m {
+                checkpoints.stats.fallbacks += 1;
+                for s in &mut checkpoints.prefix[(j + 1) as usize..=m as usize] {
+                    *s += w;
+                }
+            }
+        } else if checkpoints.latest() > 0 {
+            checkpoints.stats.fallbacks += 1;
+        }
+    }
+
+    /// Every `interval` insertions, tries to create the next checkpoint.
+    pub(crate) fn maybe_advance_checkpoint(&mut self) {
+        let cp = &mut self.checkpoints;
+        if cp.interval == 0 {
+            return;
+        }
+        cp.since_attempt += 1;
+        if cp.since_attempt < cp.interval {
+            return;
+        }
+        cp.since_attempt = 0;
+        let n = self.hot.len() as u32;
+        if n < 8 {
+            return;
+        }
+        cp.stats.attempts += 1;
+        let m = cp.latest();
+        let last = if m > 0 { cp.handles[m as usize - 1] } else { 0 };
+        let recent = (cp.interval / 4).clamp(16, 1024);
+        let lag = cp.lag.min(n - 1);
+        let limit = n - 1 - lag;
+        // Only descendants of the latest checkpoint qualify (nesting). Start at the newest
+        // such vertex and walk down their youngest parents that still descend from it (every
+        // descendant other than c_m has one) until `limit`.
+        let cold = &self.cold;
+        let descends = |v: u32| m == 0 || cold[v as usize].cp_anc == m;
+        let Some(mut c) = (n.saturating_sub(recent)..n).rev().find(|&v| descends(v)) else {
+            return;
+        };
+        while c > limit {
+            let cc = cold[c as usize];
+            let start = cc.edge_start as usize;
+            let next = self.parents[start..start + cc.parent_count as usize]
+                .iter()
+                .map(|p| p.get())
+                .filter(|&p| descends(p))
+                .max();
+            match next {
+                Some(p) => c = p,
+                None => break,
+            }
+        }
+        if m > 0 && c <= last {
+            return; // not enough arrivals since the last checkpoint for this lag
+        }
+        // Future cone of c (including c), collected into `visited`.
+        let stamp = self.next_stamp();
+        let mut visited = core::mem::take(&mut self.checkpoints.visited);
+        visited.clear();
+        self.cold[c as usize].mark = stamp;
+        visited.push(c);
+        let mut i = 0;
+        while i < visited.len() {
+            let v = Handle::new(visited[i]);
+            i += 1;
+            let Tangle {
+                hot, cold, extra, ..
+            } = &mut *self;
+            let approvers = Approvers::of(hot, extra, v);
+            for a in approvers {
+                let ac = &mut cold[a.index()];
+                if ac.mark != stamp {
+                    ac.mark = stamp;
+                    visited.push(a.get());
+                }
+            }
+        }
+        // Do the newest arrivals descend from c?
+        let recent = recent.min(n - 1 - c);
+        let covered = (n - recent..n)
+            .filter(|&v| self.cold[v as usize].mark == stamp)
+            .count() as u32;
+        if recent > 0 && covered * 4 < recent * 3 {
+            self.checkpoints.visited = visited;
+            // Older candidates are approved by more arrivals; no point going past c_m.
+            let cap = (n - 1 - last).max(16);
+            self.checkpoints.lag = self.checkpoints.lag.saturating_mul(2).min(cap);
+            return;
+        }
+        // Accept: c becomes checkpoint m + 1.
+        let j = m + 1;
+        for &v in &visited {
+            self.cold[v as usize].cp_anc = j;
+        }
+        self.checkpoints.visited = visited;
+        let mut stack = core::mem::take(&mut self.stack);
+        stack.clear();
+        self.hot[c as usize].cp_first = j;
+        self.cold[c as usize].cp_first = j;
+        stack.push(c);
+        while let Some(v) = stack.pop() {
+            let cc = self.cold[v as usize];
+            let start = cc.edge_start as usize;
+            for p in &self.parents[start..start + cc.parent_count as usize] {
+                let pc = &mut self.cold[p.index()];
+                if pc.cp_first == NONE {
+                    pc.cp_first = j;
+                    self.hot[p.index()].cp_first = j;
+                    stack.push(p.get());
+                }
+            }
+        }
+        self.stack = stack;
+        let cp = &mut self.checkpoints;
+        cp.handles.push(c);
+        cp.prefix.push(cp.total);
+        cp.lag = (cp.lag - cp.lag / 8).max(16);
+    }
+
+    /// The checkpoint vertices, oldest first (for tests and diagnostics).
+    pub fn checkpoints(&self) -> impl Iterator<Item = Handle> + '_ {
+        self.checkpoints.handles.iter().map(|&h| Handle::new(h))
+    }
+}
