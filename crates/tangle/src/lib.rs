@@ -1,9 +1,25 @@
 //! tangle: a Rust implementation of the IOTA Tangle.
 //!
-//! This facade re-exports each layer as a module so that an application needs one dependency.
+//! This facade re-exports each layer as a module so that an application needs one dependency:
+//! [`crypto`] (hashes, signatures, addresses, proof of work), [`model`] (Chrysalis messages and
+//! their codec) and, with `std`, [`graph`] (the DAG and tip selection).
+//!
+//! ```
+//! use tangle::model::{Message, Packable};
+//!
+//! let bytes = tangle::crypto::hash::blake2b_256(b"not a message");
+//! assert!(Message::unpack(&bytes).is_err());
+//! ```
+//!
+//! # Features
+//! - `std` (default): the standard library in every layer, and the graph layer.
+//! - `serde`: the JSON form of messages (the node REST API's shape).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub use tangle_crypto as crypto;
 pub use tangle_model as model;
+
+#[cfg(feature = "std")]
+pub use tangle_graph as graph;
