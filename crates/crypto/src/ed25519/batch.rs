@@ -136,7 +136,7 @@ impl BatchOutcome {
 /// Queuing decodes the key and the signature and hashes the message, so the message need not
 /// outlive the call. [`BatchVerifier::verify`] then checks all decodable signatures with one
 /// equation and, only if that fails, bisects to find the bad ones (see the
-/// [module documentation](self) for the method and its guarantees).
+/// [module documentation](crate::ed25519::batch) for the method and its guarantees).
 ///
 /// ```
 /// use tangle_crypto::ed25519::{BatchVerifier, SigningKey, VerifyError};

@@ -27,7 +27,7 @@
 //! assert!(verify(&key.public_key(), b"hello tangle!", &signature).is_err());
 //! ```
 
-mod batch;
+pub mod batch;
 #[cfg(feature = "serde")]
 pub(crate) mod serde_impl;
 
