@@ -1,0 +1,318 @@
+//! The event loop: [`Simulation::run`].
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::time::Instant;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::SeedableRng;
+use tangle_graph::select::{TipRequest, TipSelector};
+use tangle_graph::{Config, Insertion, MAX_PARENTS, Tangle};
+
+use crate::SimError;
+use crate::config::{Delay, Edges, SimConfig, exponential};
+use crate::report::SimReport;
+
+/// The graph a simulation grows: vertex ids are issue numbers (`0` is the genesis), vertex
+/// times are issue times in ticks ([`TICKS_PER_UNIT`] per time unit). Tip selectors run on it.
+pub type SimTangle = Tangle<u64>;
+
+/// Resolution of the vertex times stored in the graph: ticks per simulation time unit.
+/// Age-based selectors (RURTS with a time limit) take their limits in ticks.
+pub const TICKS_PER_UNIT: f64 = 1_000_000.0;
+
+/// Key of the graph's id index (it only affects speed, never results).
+const HASH_KEY: u64 = 0x7369_6d75_6c61_7465;
+
+fn ticks(t: f64) -> u64 {
+    // `as` saturates; simulation times are finite and non-negative.
+    (t * TICKS_PER_UNIT).round() as u64
+}
+
+/// Inserts a transaction that becomes visible; its parents are visible, so it must attach.
+fn attach(tangle: &mut SimTangle, id: u64, p: &Pending) -> Result<(), SimError> {
+    match tangle.insert(id, &p.parents[..p.len as usize], p.weight, p.issued)? {
+        Insertion::Solid { .. } => Ok(()),
+        _ => Err(SimError::NotAttached { id }),
+    }
+}
+
+/// A transaction issued but not yet visible.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    /// Visibility time `t + h`.
+    visible: f64,
+    /// Issue time in ticks.
+    issued: u64,
+    weight: u32,
+    len: u8,
+    parents: [u64; MAX_PARENTS],
+}
+
+/// Invisible transactions, by issue number, with the order in which they become visible: the
+/// issue order itself for a fixed delay, a min-heap on (visibility time, issue number)
+/// otherwise (ties resolved by issue number, so the order is deterministic).
+struct Queue {
+    base: u64,
+    slots: VecDeque<Option<Pending>>,
+    heap: Option<BinaryHeap<Reverse<(u64, u64)>>>,
+}
+
+impl Queue {
+    fn new(delay: &Delay) -> Self {
+        Queue {
+            base: 1,
+            slots: VecDeque::new(),
+            heap: match delay {
+                Delay::Fixed(_) => None,
+                _ => Some(BinaryHeap::new()),
+            },
+        }
+    }
+
+    /// Adds transaction `seq` (issue numbers are pushed in order).
+    fn push(&mut self, seq: u64, p: Pending) {
+        debug_assert_eq!(seq, self.base + self.slots.len() as u64);
+        if let Some(heap) = &mut self.heap {
+            // Non-negative floats order like their bit patterns.
+            heap.push(Reverse((p.visible.to_bits(), seq)));
+        }
+        self.slots.push_back(Some(p));
+    }
+
+    /// Time at which the next transaction becomes visible.
+    fn next_time(&self) -> Option<f64> {
+        match &self.heap {
+            Some(heap) => heap.peek().map(|Reverse((bits, _))| f64::from_bits(*bits)),
+            None => self
+                .slots
+                .front()
+                .and_then(|s| s.as_ref())
+                .map(|p| p.visible),
+        }
+    }
+
+    /// Removes the next transaction to become visible.
+    fn pop(&mut self) -> Option<(u64, Pending)> {
+        let seq = match &mut self.heap {
+            Some(heap) => heap.pop()?.0.1,
+            None => self.base,
+        };
+        let slot = self.slots.get_mut(usize::try_from(seq - self.base).ok()?)?;
+        let p = slot.take()?;
+        while let Some(None) = self.slots.front() {
+            self.slots.pop_front();
+            self.base += 1;
+        }
+        Some((seq, p))
+    }
+}
+
+/// Time integrals of the tip counts over the measurement window.
+struct Areas {
+    measuring: bool,
+    last: f64,
+    view: f64,
+    global: f64,
+}
+
+impl Areas {
+    /// Advances the clock to `to` with the counts that held since the last call.
+    fn advance(&mut self, to: f64, view_tips: usize, global_tips: u64) {
+        if self.measuring {
+            let dt = to - self.last;
+            self.view += view_tips as f64 * dt;
+            self.global += global_tips as f64 * dt;
+        }
+        self.last = to;
+    }
+}
+
+/// A configured simulation; [`Simulation::run`] runs it for one seed.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    config: SimConfig,
+}
+
+impl Simulation {
+    /// A simulation of this configuration (validated).
+    pub fn new(config: SimConfig) -> Result<Self, SimError> {
+        config.validate()?;
+        Ok(Simulation { config })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    /// Runs the model once with `selector` and returns its metrics (see the crate docs).
+    ///
+    /// Two RNG streams derive from `seed` (ChaCha8, streams 0 and 1): the *process* stream
+    /// draws inter-arrival times, delays and weights, the *selection* stream is handed to the
+    /// selector. Runs of different selectors with one seed therefore see the same arrivals
+    /// (common random numbers).
+    pub fn run(
+        &self,
+        selector: &mut dyn TipSelector<SimTangle>,
+        seed: u64,
+    ) -> Result<SimReport, SimError> {
+        let started = Instant::now();
+        let cfg = &self.config;
+        let n = cfg.transactions;
+        let mut tangle: SimTangle = Tangle::with_capacity(
+            Config {
+                track_cumulative_weight: cfg.cumulative_weight,
+                hash_key: Some(HASH_KEY),
+                ..Config::default()
+            },
+            usize::try_from(n + 1).unwrap_or(usize::MAX),
+        );
+        tangle.add_solid_entry_point(0, 1, 0, None)?;
+        let mut process = ChaCha8Rng::seed_from_u64(seed);
+        let mut choose = ChaCha8Rng::seed_from_u64(seed);
+        choose.set_stream(1);
+        let mut request = TipRequest::new(cfg.parents)?;
+        if cfg.edges == Edges::Multi {
+            request = request.with_repeats();
+        }
+
+        // Bit `i`: transaction `i` has been approved by an issued transaction.
+        let mut approved = vec![0u64; usize::try_from(n / 64 + 1).unwrap_or(usize::MAX)];
+        let mut global_tips: u64 = 1;
+        let mut view_tips: usize = 1;
+        let mut queue = Queue::new(&cfg.delay);
+        let mut areas = Areas {
+            measuring: cfg.warmup == 0,
+            last: 0.0,
+            view: 0.0,
+            global: 0.0,
+        };
+        let mut t_warm = 0.0;
+        let mut t = 0.0;
+
+        for seq in 1..=n {
+            t += exponential(&mut process) / cfg.lambda;
+            while let Some(visible) = queue.next_time() {
+                if visible > t {
+                    break;
+                }
+                let Some((id, p)) = queue.pop() else { break };
+                areas.advance(visible, view_tips, global_tips);
+                attach(&mut tangle, id, &p)?;
+                view_tips = tangle.tips().len();
+            }
+            areas.advance(t, view_tips, global_tips);
+            if seq == cfg.warmup {
+                areas.measuring = true;
+                t_warm = t;
+            }
+
+            let selection = selector.select(&tangle, request, &mut choose)?;
+            let mut parents = [0u64; MAX_PARENTS];
+            let mut len = 0usize;
+            // Selections are sorted by id, so repeated draws (multi-edge) are adjacent.
+            for &h in selection.as_slice() {
+                let id = tangle.id(h);
+                if len == 0 || parents[len - 1] != id {
+                    parents[len] = id;
+                    len += 1;
+                    let (word, bit) = ((id / 64) as usize, id % 64);
+                    if approved[word] & (1 << bit) == 0 {
+                        approved[word] |= 1 << bit;
+                        global_tips -= 1;
+                    }
+                }
+            }
+            global_tips += 1;
+            let delay = cfg.delay.sample(&mut process);
+            let weight = cfg.weights.sample(&mut process);
+            queue.push(
+                seq,
+                Pending {
+                    visible: t + delay,
+                    issued: ticks(t),
+                    weight,
+                    len: len as u8,
+                    parents,
+                },
+            );
+        }
+        let t_end = t;
+        // Make everything visible: approver counts and first approvals are then read off the
+        // graph, which holds every issued transaction.
+        while let Some((id, p)) = queue.pop() {
+            attach(&mut tangle, id, &p)?;
+        }
+
+        let measured_time = t_end - t_warm;
+        let horizon = ticks(cfg.orphan_horizon);
+        let end = ticks(t_end);
+        let mut measured = 0u64;
+        let mut orphans = 0u64;
+        let mut approved_count = 0u64;
+        let mut first_sum = 0u64;
+        let mut histogram: Vec<u64> = Vec::new();
+        for i in 0..tangle.len() {
+            let v = tangle_graph::Handle::new(i as u32);
+            let id = tangle.id(v);
+            let issued = tangle.time(v);
+            if id == 0 || id <= cfg.warmup || issued.saturating_add(horizon) > end {
+                continue;
+            }
+            measured += 1;
+            let count = tangle.approver_count(v);
+            if histogram.len() <= count {
+                histogram.resize(count + 1, 0);
+            }
+            histogram[count] += 1;
+            match tangle.approvers(v).map(|a| tangle.time(a)).min() {
+                Some(first) => {
+                    let wait = first.saturating_sub(issued);
+                    approved_count += 1;
+                    first_sum += wait;
+                    if wait > horizon {
+                        orphans += 1;
+                    }
+                }
+                None => orphans += 1,
+            }
+        }
+        let share = |c: u64| {
+            if measured == 0 {
+                f64::NAN
+            } else {
+                c as f64 / measured as f64
+            }
+        };
+        Ok(SimReport {
+            transactions: n,
+            tip_selection: cfg.tip_selection.clone(),
+            lambda: cfg.lambda,
+            delay: cfg.delay.mean(),
+            delay_distribution: cfg.delay,
+            parents: cfg.parents,
+            edges: cfg.edges,
+            weights: cfg.weights,
+            seed,
+            warmup: cfg.warmup,
+            measured_time,
+            mean_tips: areas.view / measured_time,
+            mean_global_tips: areas.global / measured_time,
+            measured_transactions: measured,
+            mean_first_approval_time: if approved_count == 0 {
+                f64::NAN
+            } else {
+                first_sum as f64 / approved_count as f64 / TICKS_PER_UNIT
+            },
+            orphan_rate: share(orphans),
+            orphan_horizon: cfg.orphan_horizon,
+            approvers_histogram: histogram.iter().map(|&c| share(c)).collect(),
+            final_tips: tangle.tips().len(),
+            memory_bytes_per_transaction: (tangle.memory_usage().total() + approved.capacity() * 8)
+                as f64
+                / (n + 1) as f64,
+            elapsed_seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
