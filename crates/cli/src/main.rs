@@ -1,4 +1,5 @@
-//! The `tangle` command-line tool: inspect Chrysalis messages, mine proof of work, derive addresses.
+//! The `tangle` command-line tool: inspect Chrysalis messages, mine proof of work, derive addresses,
+//! replay messages through an in-process node.
 //!
 //! Every failure prints one line on stderr naming the rule that was broken and exits with code 1.
 
@@ -28,6 +29,9 @@ enum Command {
     Pow(commands::pow::PowCommand),
     /// Derive the Ed25519 address of a public key and its Bech32 form.
     Address(commands::address::AddressArgs),
+    /// Feed a file of hex messages (one per line) to an in-process node and summarise: accepted,
+    /// rejected by rule, milestones, conflicts by reason, confirmed, final balances.
+    Replay(commands::replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         Command::Message(command) => commands::message::run(command).map_err(|e| e.to_string()),
         Command::Pow(command) => commands::pow::run(command).map_err(|e| e.to_string()),
         Command::Address(args) => commands::address::run(args).map_err(|e| e.to_string()),
+        Command::Replay(args) => commands::replay::run(args).map_err(|e| e.to_string()),
     };
     match outcome {
         Ok(output) => {

@@ -272,3 +272,179 @@ fn pow_score_and_mine() {
     let output = tangle(&["pow", "mine", "--target-score=-1", &message], None);
     assert_eq!(output.status.code(), Some(1));
 }
+
+/// A coordinator-signed milestone message with index 1 approving `parents`.
+fn milestone_message(
+    parents: &[MessageId],
+    root: [u8; 32],
+    keys: &[SigningKey],
+) -> tangle::model::Message {
+    let parents = Parents::from_unsorted(parents.iter().copied()).expect("parents");
+    let payload = MilestoneBuilder::new(1, 1_700_000_000, parents)
+        .merkle_root(root)
+        .sign(keys)
+        .expect("milestone");
+    MessageBuilder::new()
+        .network_id(1)
+        .payload(payload)
+        .finish()
+        .expect("message")
+}
+
+#[test]
+fn replay_summarises_rejections_conflicts_milestones_and_balances() {
+    use tangle::consensus::pipeline::PipelineConfig;
+    use tangle::consensus::{ConfirmationError, Ledger, MilestoneRule, Node, NodeConfig};
+
+    let (alice, bob, carol) = (key(1), key(2), key(3));
+    let coordinator = [key(100), key(101)];
+    let genesis = OutputId::new(TransactionId::new([0; 32]), 0).expect("output id");
+    let spend_to = |to: &SigningKey| {
+        let transaction = TransactionBuilder::new()
+            .input(genesis, &alice)
+            .output(TxOutput::single(address_of(to), 10_000_000).expect("output"))
+            .finish()
+            .expect("transaction");
+        MessageBuilder::new()
+            .network_id(1)
+            .parent(MessageId::default())
+            .payload(transaction)
+            .finish()
+            .expect("message")
+    };
+    let (a, b) = (spend_to(&bob), spend_to(&carol));
+    let d = MessageBuilder::new()
+        .network_id(1)
+        .parents([a.id(), b.id()])
+        .finish()
+        .expect("message");
+
+    // The Merkle root the coordinator signs: what a node computes (it reports it on a mismatch).
+    let mut scratch = Node::new(
+        NodeConfig {
+            pipeline: PipelineConfig {
+                network_id: None,
+                min_pow_score: 0.0,
+            },
+            ..NodeConfig::default()
+        },
+        MilestoneRule::new(coordinator.iter().map(SigningKey::public_key), 2),
+        Ledger::from_outputs(
+            0,
+            [(
+                genesis,
+                TxOutput::single(address_of(&alice), 10_000_000).expect("output"),
+            )],
+        )
+        .expect("ledger"),
+        rand_core_rng(),
+    )
+    .expect("node");
+    for message in [&a, &b, &d] {
+        scratch.submit(&message.pack()).expect("accepted");
+    }
+    let probe = milestone_message(&[d.id()], [0; 32], &coordinator);
+    let refused = scratch.submit(&probe.pack()).expect("accepted").refused;
+    let root = match refused.as_slice() {
+        [(_, ConfirmationError::MerkleRootMismatch { computed, .. })] => *computed,
+        other => panic!("expected a Merkle root mismatch, got {other:?}"),
+    };
+    let m1 = milestone_message(&[d.id()], root, &coordinator);
+    let foreign = milestone_message(&[m1.id()], [0; 32], &[key(100), key(55)]);
+
+    let truncated = {
+        let bytes = a.pack();
+        hex::encode(&bytes[..bytes.len() - 3])
+    };
+    let lines = [
+        "# a replay file".to_owned(),
+        hex::encode(a.pack()),
+        hex::encode(b.pack()),
+        "zz".to_owned(),
+        truncated,
+        String::new(),
+        hex::encode(d.pack()),
+        hex::encode(m1.pack()),
+        hex::encode(a.pack()),
+        hex::encode(foreign.pack()),
+    ];
+    let path = std::env::temp_dir().join(format!("tangle-replay-{}.txt", std::process::id()));
+    std::fs::write(&path, lines.join("\n")).expect("write replay file");
+    let path_text = path.to_str().expect("utf-8 path");
+    let keys: Vec<String> = coordinator
+        .iter()
+        .map(|k| hex::encode(k.public_key().as_bytes()))
+        .collect();
+    let genesis_arg = format!(
+        "{}=10000000",
+        hex::encode(&address_of(&alice).to_bytes()[1..])
+    );
+    let args = [
+        "replay",
+        path_text,
+        "--coordinator-key",
+        &keys[0],
+        "--coordinator-key",
+        &keys[1],
+        "--threshold",
+        "2",
+        "--genesis",
+        &genesis_arg,
+    ];
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--min-pow-score", "0", "--json"]);
+    let json = stdout_json(&tangle(&json_args, None));
+    assert_eq!(json["messages"], 8);
+    assert_eq!(json["accepted"], 5);
+    assert_eq!(json["duplicates"], 1);
+    assert_eq!(json["pending"], 0);
+    assert_eq!(json["rejected"], 2);
+    assert_eq!(json["rejectedByRule"]["hex"], 1);
+    assert_eq!(json["rejectedByRule"]["syntax"], 1);
+    assert_eq!(json["milestones"].as_array().expect("milestones").len(), 1);
+    assert_eq!(json["milestones"][0]["merkleRoot"], hex::encode(root));
+    assert_eq!(json["milestones"][0]["referenced"], 3);
+    assert_eq!(json["milestonesRefusedByRule"]["milestone-signature"], 1);
+    assert_eq!(json["conflicting"], 1);
+    assert_eq!(json["conflictingByReason"][0]["code"], 2);
+    assert_eq!(json["confirmedTransactions"], 1);
+    assert_eq!(json["ledgerIndex"], 1);
+    assert_eq!(json["totalSupply"], 10_000_000);
+    let balances = json["balances"].as_array().expect("balances");
+    assert_eq!(balances.len(), 1);
+    assert_eq!(balances[0]["balance"], 10_000_000);
+    let owner = balances[0]["hex"].as_str().expect("hex");
+    assert!(
+        owner == hex::encode(&address_of(&bob).to_bytes()[1..])
+            || owner == hex::encode(&address_of(&carol).to_bytes()[1..])
+    );
+
+    // Text form, and the mainnet PoW minimum rejecting every unmined message.
+    let mut text_args = args.to_vec();
+    text_args.extend(["--min-pow-score", "0"]);
+    let output = tangle(&text_args, None);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(
+        text.contains("milestones applied: 1, ledger index: 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("input already spent in this milestone"),
+        "{text}"
+    );
+    let json = stdout_json(&tangle(&[&args[..], &["--json"]].concat(), None));
+    assert_eq!(json["rejectedByRule"]["pow"], 6);
+    assert_eq!(json["ledgerIndex"], 0);
+
+    // A bad key is an error naming the option.
+    let output = tangle(&["replay", path_text, "--coordinator-key", "12"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--coordinator-key"));
+    let _ = std::fs::remove_file(&path);
+}
+
+fn rand_core_rng() -> rand::rngs::OsRng {
+    rand::rngs::OsRng
+}

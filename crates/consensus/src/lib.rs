@@ -1,5 +1,6 @@
 //! Consensus for the Tangle: the UTXO ledger with the dust rules of TIP-15, the deterministic
-//! white-flag application of a confirmed cone (TIP-2) and its inclusion Merkle root (TIP-4).
+//! white-flag application of a confirmed cone (TIP-2) and its inclusion Merkle root (TIP-4),
+//! confirmation rules, and the in-process Tangle API ([`Node`]).
 //!
 //! # Status
 //! Done:
@@ -9,14 +10,29 @@
 //! - [`white_flag`]: depth-first post-order walk of a confirmation point's past cone through the
 //!   small [`ConeView`] trait, application in that order, conflicts with their reasons, the
 //!   inclusion Merkle root and its check against a milestone ([`white_flag::confirm_milestone`]).
-//! - [`pipeline`] (skeleton): stateless stages with typed errors: syntax, network id, PoW score,
-//!   solidity through `tangle-graph`, batch signature verification per transaction.
+//! - [`pipeline`]: stateless stages with typed errors: syntax, network id, PoW score, solidity
+//!   through `tangle-graph`, batch signature verification per transaction.
+//! - [`confirmation`]: the [`ConfirmationRule`] trait (a solid message → a [`Checkpoint`], plus
+//!   a `poll` hook over the graph for weight-based rules); [`MilestoneRule`] (coordinator keys and
+//!   threshold, signatures via `MilestonePayload::verify`, essence parents = message parents);
+//!   [`NoConfirmation`]; one [`ConfirmationError`] variant per rule (signatures, parents, index,
+//!   Merkle root).
+//! - [`node`]: the synchronous [`Node`]: submit bytes → pipeline → solidity (out-of-order arrivals
+//!   wait) → batch signatures on solidification → confirmation rule → checkpoints applied strictly
+//!   in index order (later ones wait; stale and duplicate indexes refused) with white flag and the
+//!   Merkle-root check (reverted on mismatch); per-message [`MessageMetadata`] (solid, signatures,
+//!   referenced by which index, ledger inclusion / conflict reason); balances and outputs of an
+//!   address; tips from any `TipSelector`; messages behind the [`MessageStore`] trait
+//!   ([`MemoryStore`] in memory). Tested: a double spend across two milestones gives the same
+//!   ledger, metadata and Merkle roots in any arrival order (proptest with shuffled arrival).
 //!
 //! Not done yet (issue 4):
-//! - the stateful pipeline driver tying graph, signatures, metadata and white flag together;
-//! - confirmation rules (milestone signatures/threshold/index continuity, coordinator-free
-//!   confirmation by weight or confidence) behind one trait;
-//! - the in-process Tangle API, the `tangle replay` CLI, the fuzz target, benchmarks.
+//! - coordinator-free confirmation by cumulative weight or confidence (a rule on the `poll`
+//!   hook), preferring the heavier of conflicting branches, and tip selection that avoids
+//!   non-preferred or ledger-inconsistent cones;
+//! - applicable coordinator keys by milestone index range; persisting diffs through the store;
+//!   pruning of stored messages that the orphan pool evicted;
+//! - the fuzz target feeding arbitrary sequences to [`Node`], benchmarks (docs/BENCHMARKS.md).
 //!
 //! # Example
 //! ```
@@ -49,11 +65,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod confirmation;
 pub mod conflict;
 pub mod ledger;
+pub mod node;
 pub mod pipeline;
 pub mod white_flag;
 
+pub use confirmation::{
+    Checkpoint, ConfirmationError, ConfirmationRule, MilestoneRule, NoConfirmation,
+};
 pub use conflict::ConflictReason;
 pub use ledger::{AddressStats, Ledger, LedgerDiff, LedgerError, OutputEntry, SpentEntry};
+pub use node::{
+    Confirmation, ConfirmationRecord, LedgerInclusion, MemoryStore, MessageMetadata, MessageStore,
+    Node, NodeConfig, NodeError, StoredMessage, Submission, SubmitStatus,
+};
 pub use white_flag::{ConeView, WhiteFlagError, WhiteFlagOutcome};

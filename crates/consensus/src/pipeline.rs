@@ -8,8 +8,8 @@
 //! Tangle and conflicts with reason 5, so [`verify_signatures`] reports per transaction and its
 //! results feed [`ConeView::signatures_verified`](crate::ConeView::signatures_verified).
 //!
-//! Not yet here: the stateful driver that ties these stages to a [`Tangle`] and a ledger, and
-//! confirmation rules (issue 4, items 4–5).
+//! The stateful driver that ties these stages to a [`Tangle`], a ledger and a confirmation rule
+//! is [`Node`](crate::node::Node).
 
 use rand_core::CryptoRngCore;
 use tangle_crypto::ed25519::{BatchVerifier, PublicKey, Signature};
@@ -68,6 +68,19 @@ pub enum PipelineError {
     /// The orphan pool holds nothing: a message with missing parents cannot wait.
     #[error("solidity rule: parents missing and the orphan pool is disabled")]
     OrphanRefused,
+}
+
+impl PipelineError {
+    /// A short stable name of the broken rule, for summaries.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Syntax(_) => "syntax",
+            Self::WrongNetwork { .. } => "network",
+            Self::InsufficientPow { .. } => "pow",
+            Self::Graph(_) => "graph",
+            Self::OrphanRefused => "solidity",
+        }
+    }
 }
 
 /// A message that passed syntax, network and proof of work.

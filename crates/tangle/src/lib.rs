@@ -2,7 +2,8 @@
 //!
 //! This facade re-exports each layer as a module so that an application needs one dependency:
 //! [`crypto`] (hashes, signatures, addresses, proof of work), [`model`] (Chrysalis messages and
-//! their codec) and, with `std`, [`graph`] (the DAG and tip selection).
+//! their codec) and, with `std`, [`graph`] (the DAG and tip selection) and [`consensus`] (the
+//! ledger, white flag, confirmation rules and the in-process Tangle API).
 //!
 //! ```
 //! use tangle::model::{Message, Packable};
@@ -12,7 +13,7 @@
 //! ```
 //!
 //! # Features
-//! - `std` (default): the standard library in every layer, and the graph layer.
+//! - `std` (default): the standard library in every layer, and the graph and consensus layers.
 //! - `serde`: the JSON form of messages (the node REST API's shape).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -23,3 +24,6 @@ pub use tangle_model as model;
 
 #[cfg(feature = "std")]
 pub use tangle_graph as graph;
+
+#[cfg(feature = "std")]
+pub use tangle_consensus as consensus;

@@ -1,0 +1,331 @@
+//! `tangle replay`: feeds a file of hex messages, in order, to an in-process node and prints what
+//! happened: accepted, rejected by rule, milestones applied or refused, conflicts by reason, what
+//! was confirmed, and the final balances.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use clap::Args;
+use rand::rngs::OsRng;
+use serde_json::{Value, json};
+use tangle::consensus::ledger::LedgerError;
+use tangle::consensus::pipeline::{MAINNET_MIN_POW_SCORE, PipelineConfig};
+use tangle::consensus::{
+    ConflictReason, Ledger, MessageStore, MilestoneRule, Node, NodeConfig, NodeError, SubmitStatus,
+};
+use tangle::crypto::address::{Address, Ed25519Address, Hrp, HrpError, decode_bech32};
+use tangle::crypto::ed25519::PublicKey;
+use tangle::model::{Output, OutputId, RuleError, TransactionId};
+
+use crate::hex_input::{read_hex, read_hex_array};
+
+#[derive(Debug, Args)]
+pub(crate) struct ReplayArgs {
+    /// A file of hex messages, one per line, fed in order (`-` reads standard input). Blank lines
+    /// and lines starting with `#` are skipped.
+    file: String,
+    /// A coordinator public key (64 hex digits) whose milestone signatures count; repeat for
+    /// more. Without any, every milestone is refused and nothing is confirmed.
+    #[arg(long = "coordinator-key", value_name = "HEX")]
+    coordinator_keys: Vec<String>,
+    /// Signatures a milestone needs (TIP-8); defaults to the number of coordinator keys.
+    #[arg(long, value_name = "N")]
+    threshold: Option<usize>,
+    /// The minimum PoW score (TIP-12); messages below it are rejected.
+    #[arg(long, value_name = "N", default_value_t = MAINNET_MIN_POW_SCORE)]
+    min_pow_score: f64,
+    /// A genesis output, as `ADDRESS=AMOUNT` (Bech32 or 64 hex digits). The i-th one (from 0)
+    /// gets output id `0…0` (transaction id of 32 zero bytes) with output index i. Repeat for
+    /// more.
+    #[arg(long = "genesis", value_name = "ADDRESS=AMOUNT")]
+    genesis: Vec<String>,
+    /// Human-readable part of the Bech32 addresses printed (`iota`, `atoi`, …).
+    #[arg(long, default_value = "iota")]
+    hrp: String,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ReplayError {
+    #[error("could not read {file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("--coordinator-key {0:?}: expected 64 hex digits")]
+    CoordinatorKey(String),
+    #[error("--threshold must be at least 1")]
+    ZeroThreshold,
+    #[error("--genesis {0:?}: expected ADDRESS=AMOUNT with a Bech32 or 64-hex-digit address")]
+    Genesis(String),
+    #[error("--genesis {text:?}: {source}")]
+    GenesisOutput { text: String, source: RuleError },
+    #[error("genesis: {0}")]
+    Ledger(#[from] LedgerError),
+    #[error("node: {0}")]
+    Node(#[from] NodeError),
+    #[error("hrp: {0}")]
+    Hrp(#[from] HrpError),
+    #[error("could not render JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// What the replay counted.
+#[derive(Debug, Default)]
+struct Summary {
+    lines: usize,
+    solid: usize,
+    pending: usize,
+    duplicates: usize,
+    rejected: BTreeMap<&'static str, usize>,
+    refused: BTreeMap<&'static str, usize>,
+    conflicts: BTreeMap<ConflictReason, usize>,
+    confirmed_messages: usize,
+    confirmed_transactions: usize,
+}
+
+pub(crate) fn run(args: ReplayArgs) -> Result<String, ReplayError> {
+    let hrp = Hrp::new(&args.hrp)?;
+    let keys = args
+        .coordinator_keys
+        .iter()
+        .map(|text| {
+            read_hex_array::<32>(text)
+                .map(PublicKey::from_bytes)
+                .map_err(|_| ReplayError::CoordinatorKey(text.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let threshold = args.threshold.unwrap_or(keys.len().max(1));
+    if threshold == 0 {
+        return Err(ReplayError::ZeroThreshold);
+    }
+    let outputs = args
+        .genesis
+        .iter()
+        .enumerate()
+        .map(|(index, text)| genesis_output(index, text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ledger = Ledger::from_outputs(0, outputs)?;
+    let config = NodeConfig {
+        pipeline: PipelineConfig {
+            network_id: None,
+            min_pow_score: args.min_pow_score,
+        },
+        ..NodeConfig::default()
+    };
+    let mut node = Node::new(config, MilestoneRule::new(keys, threshold), ledger, OsRng)?;
+
+    let text = read_file(&args.file)?;
+    let mut summary = Summary::default();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        summary.lines += 1;
+        let Ok(bytes) = read_hex(Some(line)) else {
+            *summary.rejected.entry("hex").or_default() += 1;
+            continue;
+        };
+        let submission = match node.submit(&bytes) {
+            Ok(submission) => submission,
+            Err(error) => {
+                *summary.rejected.entry(error.rule()).or_default() += 1;
+                continue;
+            }
+        };
+        match submission.status {
+            SubmitStatus::Solid => summary.solid += 1,
+            SubmitStatus::Pending => summary.pending += 1,
+            SubmitStatus::Duplicate => summary.duplicates += 1,
+        }
+        for (_, error) in &submission.refused {
+            *summary.refused.entry(error.rule()).or_default() += 1;
+        }
+        for confirmation in &submission.confirmations {
+            let outcome = &confirmation.outcome;
+            summary.confirmed_messages += outcome.referenced.len();
+            summary.confirmed_transactions += outcome.applied.len();
+            for (_, reason) in &outcome.conflicts {
+                *summary.conflicts.entry(*reason).or_default() += 1;
+            }
+        }
+    }
+    // Messages still waiting for parents (those that arrived pending may have become solid).
+    let still_pending = node.store().len().saturating_sub(node_solid(&node));
+    let report = report(&node, &summary, still_pending, &hrp);
+    if args.json {
+        Ok(serde_json::to_string_pretty(&report)?)
+    } else {
+        Ok(render_text(&report))
+    }
+}
+
+type ReplayNode = Node<MilestoneRule, OsRng>;
+
+fn node_solid(node: &ReplayNode) -> usize {
+    node.store()
+        .ids()
+        .filter(|id| node.metadata(id).is_some_and(|m| m.solid))
+        .count()
+}
+
+fn read_file(file: &str) -> Result<String, ReplayError> {
+    let read_error = |source| ReplayError::Read {
+        file: file.to_owned(),
+        source,
+    };
+    if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(read_error)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(file).map_err(read_error)
+    }
+}
+
+fn genesis_output(index: usize, text: &str) -> Result<(OutputId, Output), ReplayError> {
+    let bad = || ReplayError::Genesis(text.to_owned());
+    let (address, amount) = text.split_once('=').ok_or_else(bad)?;
+    let address = address.trim();
+    let address = match decode_bech32(address) {
+        Ok((_, address)) => address,
+        Err(_) => Address::Ed25519(Ed25519Address::new(
+            read_hex_array::<32>(address).map_err(|_| bad())?,
+        )),
+    };
+    let amount = amount.trim().parse::<u64>().map_err(|_| bad())?;
+    let rule = |source| ReplayError::GenesisOutput {
+        text: text.to_owned(),
+        source,
+    };
+    let index = u16::try_from(index).map_err(|_| bad())?;
+    let id = OutputId::new(TransactionId::new([0; 32]), index).map_err(rule)?;
+    let output = Output::single(address, amount).map_err(rule)?;
+    Ok((id, output))
+}
+
+fn report(node: &ReplayNode, summary: &Summary, still_pending: usize, hrp: &Hrp) -> Value {
+    let rejected: usize = summary.rejected.values().sum();
+    let milestones: Vec<Value> = node
+        .confirmations()
+        .iter()
+        .map(|record| {
+            json!({
+                "index": record.index,
+                "messageId": record.message_id.to_string(),
+                "timestamp": record.timestamp,
+                "merkleRoot": hex::encode(record.merkle_root),
+                "referenced": record.referenced,
+                "applied": record.applied,
+                "conflicting": record.conflicts,
+            })
+        })
+        .collect();
+    let conflicts: Vec<Value> = summary
+        .conflicts
+        .iter()
+        .map(|(reason, count)| {
+            json!({ "code": reason.code(), "reason": reason.to_string(), "count": count })
+        })
+        .collect();
+    let ledger = node.ledger();
+    let balances: Vec<Value> = ledger
+        .addresses()
+        .map(|(address, stats)| {
+            json!({
+                "address": address.to_bech32(hrp),
+                "hex": hex::encode(&address.to_bytes()[1..]),
+                "balance": stats.balance,
+                "outputs": ledger.outputs_of(address).count(),
+            })
+        })
+        .collect();
+    json!({
+        "messages": summary.lines,
+        "accepted": summary.solid + summary.pending,
+        "duplicates": summary.duplicates,
+        "pending": still_pending,
+        "rejected": rejected,
+        "rejectedByRule": summary.rejected,
+        "milestones": milestones,
+        "milestonesRefusedByRule": summary.refused,
+        "conflicting": summary.conflicts.values().sum::<usize>(),
+        "conflictingByReason": conflicts,
+        "confirmedMessages": summary.confirmed_messages,
+        "confirmedTransactions": summary.confirmed_transactions,
+        "ledgerIndex": ledger.index(),
+        "totalSupply": ledger.total_supply(),
+        "balances": balances,
+    })
+}
+
+fn render_text(report: &Value) -> String {
+    let mut out = Vec::new();
+    let count = |key: &str| report[key].as_u64().unwrap_or(0);
+    out.push(format!(
+        "messages: {}, accepted: {}, duplicates: {}, still pending: {}, rejected: {}",
+        count("messages"),
+        count("accepted"),
+        count("duplicates"),
+        count("pending"),
+        count("rejected"),
+    ));
+    if let Some(rules) = report["rejectedByRule"].as_object() {
+        for (rule, n) in rules {
+            out.push(format!("  rejected by rule {rule}: {n}"));
+        }
+    }
+    let milestones = report["milestones"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    out.push(format!(
+        "milestones applied: {}, ledger index: {}",
+        milestones.len(),
+        count("ledgerIndex")
+    ));
+    for milestone in milestones {
+        out.push(format!(
+            "  milestone {} ({}): {} referenced, {} applied, {} conflicting, merkle root {}",
+            milestone["index"],
+            milestone["messageId"].as_str().unwrap_or_default(),
+            milestone["referenced"],
+            milestone["applied"],
+            milestone["conflicting"],
+            milestone["merkleRoot"].as_str().unwrap_or_default(),
+        ));
+    }
+    if let Some(rules) = report["milestonesRefusedByRule"].as_object() {
+        for (rule, n) in rules {
+            out.push(format!("  milestones refused by rule {rule}: {n}"));
+        }
+    }
+    out.push(format!("conflicting: {}", count("conflicting")));
+    for conflict in report["conflictingByReason"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+    {
+        out.push(format!(
+            "  {}: {}",
+            conflict["reason"].as_str().unwrap_or_default(),
+            conflict["count"]
+        ));
+    }
+    out.push(format!(
+        "confirmed: {} messages, {} transactions applied",
+        count("confirmedMessages"),
+        count("confirmedTransactions")
+    ));
+    out.push(format!("balances (total supply {}):", count("totalSupply")));
+    for balance in report["balances"].as_array().map_or(&[][..], Vec::as_slice) {
+        out.push(format!(
+            "  {} {}",
+            balance["address"].as_str().unwrap_or_default(),
+            balance["balance"]
+        ));
+    }
+    out.join("\n")
+}

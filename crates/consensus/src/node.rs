@@ -1,0 +1,595 @@
+//! The in-process Tangle API: one synchronous [`Node`] tying the pipeline, the graph, the
+//! ledger and a [`ConfirmationRule`] together. No threads, no clocks, no network.
+//!
+//! [`Node::submit`] runs a message through the pipeline: syntax, network id and PoW
+//! ([`pipeline::accept`]), solidity in a [`Tangle`] keyed by [`MessageId`] (messages missing
+//! parents wait and become solid with them), then batch signature verification of every
+//! transaction that became solid, then the confirmation rule on every newly solid message.
+//! Checkpoints are applied strictly in index order with white flag; a checkpoint whose index is
+//! ahead of the ledger waits for the ones before it, so the outcome does not depend on the
+//! arrival order.
+//!
+//! Messages and their metadata live in a [`MessageStore`]; [`MemoryStore`] keeps them in a hash
+//! map. A persistent store implements the same trait; a network layer calls
+//! [`Node::submit`] with the bytes it receives and asks [`Node::missing_parents`] what to
+//! request.
+//!
+//! # Example
+//! ```
+//! use rand_chacha::ChaCha8Rng;
+//! use rand_chacha::rand_core::SeedableRng;
+//! use tangle_consensus::pipeline::PipelineConfig;
+//! use tangle_consensus::{Ledger, NoConfirmation, Node, NodeConfig, SubmitStatus};
+//! use tangle_model::{MessageBuilder, MessageId, Packable};
+//!
+//! let config = NodeConfig {
+//!     pipeline: PipelineConfig { network_id: Some(1), min_pow_score: 0.0 },
+//!     ..NodeConfig::default()
+//! };
+//! let ledger = Ledger::from_outputs(0, [])?;
+//! let mut node = Node::new(config, NoConfirmation, ledger, ChaCha8Rng::seed_from_u64(1))?;
+//!
+//! let first = MessageBuilder::new().network_id(1).parent(MessageId::default()).finish()?;
+//! let second = MessageBuilder::new().network_id(1).parent(first.id()).finish()?;
+//! // Out of order: the child waits for its parent.
+//! assert_eq!(node.submit(&second.pack())?.status, SubmitStatus::Pending);
+//! let submission = node.submit(&first.pack())?;
+//! assert_eq!(submission.solidified, vec![first.id(), second.id()]);
+//! assert!(node.metadata(&second.id()).is_some_and(|m| m.solid && m.referenced_by.is_none()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+
+use rand_core::{CryptoRngCore, RngCore};
+use tangle_graph::select::{SelectError, TipRequest, TipSelector};
+use tangle_graph::{Config as GraphConfig, InsertError, Tangle};
+use tangle_model::{Address, Message, MessageId, OutputId, Payload, TransactionPayload};
+
+use crate::confirmation::{Checkpoint, ConfirmationError, ConfirmationRule};
+use crate::conflict::ConflictReason;
+use crate::ledger::{Ledger, OutputEntry};
+use crate::pipeline::{self, PipelineConfig, PipelineError, Solidity};
+use crate::white_flag::{self, ConeView, WhiteFlagOutcome};
+
+/// What a confirmation did with a message's transaction (TIP-2 ledger inclusion state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerInclusion {
+    /// The message carries no transaction.
+    NoTransaction,
+    /// Its transaction was applied.
+    Included,
+    /// Its transaction conflicts with the ledger and was not applied.
+    Conflicting(ConflictReason),
+}
+
+/// What the node knows about a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MessageMetadata {
+    /// Arrival sequence number (1 for the first message submitted).
+    pub arrival: u64,
+    /// Whether its whole past cone is known.
+    pub solid: bool,
+    /// For a solid transaction: whether all its signatures verify (ZIP-215).
+    pub signatures_valid: Option<bool>,
+    /// The index of the confirmation step (milestone) that referenced it.
+    pub referenced_by: Option<u32>,
+    /// The ledger inclusion state, once referenced.
+    pub inclusion: Option<LedgerInclusion>,
+    /// For a milestone message that was applied: its index.
+    pub milestone_index: Option<u32>,
+}
+
+impl MessageMetadata {
+    /// The conflict reason, if the message was referenced and its transaction conflicts.
+    pub fn conflict(&self) -> Option<ConflictReason> {
+        match self.inclusion {
+            Some(LedgerInclusion::Conflicting(reason)) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// Whether the message's transaction was applied to the ledger.
+    pub fn is_included(&self) -> bool {
+        self.inclusion == Some(LedgerInclusion::Included)
+    }
+}
+
+/// A message and its metadata, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    /// The message.
+    pub message: Message,
+    /// Its metadata.
+    pub metadata: MessageMetadata,
+}
+
+/// Where the node keeps messages and their metadata.
+pub trait MessageStore {
+    /// The message with this id.
+    fn get(&self, id: &MessageId) -> Option<&StoredMessage>;
+    /// The message with this id, to update its metadata.
+    fn get_mut(&mut self, id: &MessageId) -> Option<&mut StoredMessage>;
+    /// Stores a message (replacing any with the same id).
+    fn insert(&mut self, id: MessageId, message: StoredMessage);
+    /// Number of messages stored.
+    fn len(&self) -> usize;
+    /// Whether the store is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A [`MessageStore`] in memory.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    messages: HashMap<MessageId, StoredMessage>,
+}
+
+impl MemoryStore {
+    /// Every stored message id, in no particular order.
+    pub fn ids(&self) -> impl Iterator<Item = &MessageId> {
+        self.messages.keys()
+    }
+}
+
+impl MessageStore for MemoryStore {
+    fn get(&self, id: &MessageId) -> Option<&StoredMessage> {
+        self.messages.get(id)
+    }
+
+    fn get_mut(&mut self, id: &MessageId) -> Option<&mut StoredMessage> {
+        self.messages.get_mut(id)
+    }
+
+    fn insert(&mut self, id: MessageId, message: StoredMessage) {
+        self.messages.insert(id, message);
+    }
+
+    fn len(&self) -> usize {
+        self.messages.len()
+    }
+}
+
+/// Settings of a [`Node`].
+#[derive(Debug, Clone)]
+pub struct NodeConfig {
+    /// Network id and minimum PoW score.
+    pub pipeline: PipelineConfig,
+    /// Graph settings (orphan pool size, weight tracking).
+    pub graph: GraphConfig,
+    /// Solid entry points: ids taken as solid and referenced without being stored (the
+    /// all-zero id stands for the genesis by default).
+    pub entry_points: Vec<MessageId>,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        Self {
+            pipeline: PipelineConfig::default(),
+            graph: GraphConfig::default(),
+            entry_points: vec![MessageId::default()],
+        }
+    }
+}
+
+/// Why a [`Node`] could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NodeError {
+    /// A solid entry point could not be added to the graph.
+    #[error("entry point rule: {0}")]
+    EntryPoint(#[from] InsertError),
+}
+
+/// One applied confirmation step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    /// The checkpoint that triggered it.
+    pub checkpoint: Checkpoint,
+    /// What white flag did.
+    pub outcome: WhiteFlagOutcome,
+}
+
+/// A summary of an applied confirmation step, kept by the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfirmationRecord {
+    /// The step's index.
+    pub index: u32,
+    /// The checkpoint (milestone) message.
+    pub message_id: MessageId,
+    /// The checkpoint's timestamp.
+    pub timestamp: u64,
+    /// The inclusion Merkle root computed by white flag.
+    pub merkle_root: [u8; 32],
+    /// Messages newly referenced.
+    pub referenced: usize,
+    /// Transactions applied.
+    pub applied: usize,
+    /// Transactions conflicting.
+    pub conflicts: usize,
+}
+
+/// Where a submitted message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitStatus {
+    /// Solid (with its past cone).
+    Solid,
+    /// Waiting for parents.
+    Pending,
+    /// Already known; nothing changed.
+    Duplicate,
+}
+
+/// What [`Node::submit`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    /// The message id.
+    pub id: MessageId,
+    /// Where it stands.
+    pub status: SubmitStatus,
+    /// Every message that became solid, in topological order.
+    pub solidified: Vec<MessageId>,
+    /// Confirmation steps applied, in index order.
+    pub confirmations: Vec<Confirmation>,
+    /// Checkpoints refused (the messages stay in the Tangle), with the broken rule.
+    pub refused: Vec<(MessageId, ConfirmationError)>,
+}
+
+/// The in-process Tangle: graph, ledger, metadata and a confirmation rule.
+///
+/// `C` is the confirmation rule, `G` the RNG of batch signature verification, `S` the store.
+#[derive(Debug)]
+pub struct Node<C, G, S = MemoryStore> {
+    config: NodeConfig,
+    rule: C,
+    rng: G,
+    store: S,
+    tangle: Tangle<MessageId>,
+    ledger: Ledger,
+    waiting: BTreeMap<u32, Checkpoint>,
+    history: Vec<ConfirmationRecord>,
+    arrivals: u64,
+}
+
+impl<C: ConfirmationRule, G: CryptoRngCore> Node<C, G, MemoryStore> {
+    /// A node over an in-memory store, starting from `ledger` (genesis or snapshot).
+    pub fn new(config: NodeConfig, rule: C, ledger: Ledger, rng: G) -> Result<Self, NodeError> {
+        Self::with_store(config, rule, ledger, rng, MemoryStore::default())
+    }
+}
+
+/// The view white flag walks: stored messages, entry points as referenced.
+struct StoreView<'a, S> {
+    store: &'a S,
+    tangle: &'a Tangle<MessageId>,
+}
+
+impl<S: MessageStore> ConeView for StoreView<'_, S> {
+    fn parents(&self, id: &MessageId) -> Option<&[MessageId]> {
+        self.store.get(id).map(|m| m.message.parents().as_slice())
+    }
+
+    fn transaction(&self, id: &MessageId) -> Option<&TransactionPayload> {
+        self.store
+            .get(id)
+            .and_then(|m| m.message.payload())
+            .and_then(Payload::as_transaction)
+    }
+
+    fn is_referenced(&self, id: &MessageId) -> bool {
+        match self.store.get(id) {
+            Some(stored) => stored.metadata.referenced_by.is_some(),
+            None => self
+                .tangle
+                .handle(id)
+                .is_some_and(|handle| self.tangle.is_solid_entry_point(handle)),
+        }
+    }
+
+    fn signatures_verified(&self, id: &MessageId) -> Option<bool> {
+        self.store.get(id).and_then(|m| m.metadata.signatures_valid)
+    }
+}
+
+impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
+    /// A node over `store`, starting from `ledger`.
+    pub fn with_store(
+        config: NodeConfig,
+        rule: C,
+        ledger: Ledger,
+        rng: G,
+        store: S,
+    ) -> Result<Self, NodeError> {
+        let mut tangle = Tangle::new(config.graph.clone());
+        for id in &config.entry_points {
+            let index = (ledger.index() > 0).then_some(ledger.index());
+            tangle.add_solid_entry_point(*id, 1, 0, index)?;
+        }
+        Ok(Self {
+            config,
+            rule,
+            rng,
+            store,
+            tangle,
+            ledger,
+            waiting: BTreeMap::new(),
+            history: Vec::new(),
+            arrivals: 0,
+        })
+    }
+
+    /// Runs `bytes` through the pipeline. A message rejected by a rule is not kept; an accepted
+    /// one is kept even if its transaction later conflicts.
+    pub fn submit(&mut self, bytes: &[u8]) -> Result<Submission, PipelineError> {
+        let accepted = pipeline::accept(bytes, &self.config.pipeline)?;
+        let id = accepted.id;
+        let mut submission = Submission {
+            id,
+            status: SubmitStatus::Duplicate,
+            solidified: Vec::new(),
+            confirmations: Vec::new(),
+            refused: Vec::new(),
+        };
+        // A message the graph evicted from its orphan pool is stored but may come again.
+        if self.tangle.contains(&id) || self.tangle.is_pending(&id) {
+            return Ok(submission);
+        }
+        self.arrivals += 1;
+        let solidity = pipeline::attach(&mut self.tangle, &accepted, self.arrivals)?;
+        self.store.insert(
+            id,
+            StoredMessage {
+                message: accepted.message,
+                metadata: MessageMetadata {
+                    arrival: self.arrivals,
+                    ..MessageMetadata::default()
+                },
+            },
+        );
+        match solidity {
+            Solidity::Solid { solidified } => {
+                submission.status = SubmitStatus::Solid;
+                submission.solidified = solidified;
+            }
+            Solidity::Pending => submission.status = SubmitStatus::Pending,
+            Solidity::Duplicate => {}
+        }
+        self.on_solid(&mut submission);
+        Ok(submission)
+    }
+
+    /// Marks newly solid messages, verifies their signatures in one batch, and runs the rule.
+    fn on_solid(&mut self, submission: &mut Submission) {
+        let solidified = &submission.solidified;
+        let mut with_tx: Vec<MessageId> = Vec::new();
+        for id in solidified {
+            if let Some(stored) = self.store.get_mut(id) {
+                stored.metadata.solid = true;
+                if stored
+                    .message
+                    .payload()
+                    .and_then(Payload::as_transaction)
+                    .is_some()
+                {
+                    with_tx.push(*id);
+                }
+            }
+        }
+        let results = {
+            let transactions: Vec<&TransactionPayload> = with_tx
+                .iter()
+                .filter_map(|id| self.store.get(id))
+                .filter_map(|m| m.message.payload().and_then(Payload::as_transaction))
+                .collect();
+            pipeline::verify_signatures(&transactions, &mut self.rng)
+        };
+        for (id, valid) in with_tx.iter().zip(results) {
+            if let Some(stored) = self.store.get_mut(id) {
+                stored.metadata.signatures_valid = Some(valid);
+            }
+        }
+        for id in solidified {
+            let Some(stored) = self.store.get(id) else {
+                continue;
+            };
+            match self.rule.inspect(id, &stored.message) {
+                Ok(Some(checkpoint)) => self.enqueue(checkpoint, &mut submission.refused),
+                Ok(None) => {}
+                Err(error) => submission.refused.push((*id, error)),
+            }
+        }
+        let next = self.ledger.index().saturating_add(1);
+        for checkpoint in self.rule.poll(&self.tangle, next) {
+            self.enqueue(checkpoint, &mut submission.refused);
+        }
+        self.apply_waiting(submission);
+    }
+
+    fn enqueue(
+        &mut self,
+        checkpoint: Checkpoint,
+        refused: &mut Vec<(MessageId, ConfirmationError)>,
+    ) {
+        let ledger = self.ledger.index();
+        if checkpoint.index <= ledger {
+            refused.push((
+                checkpoint.message_id,
+                ConfirmationError::StaleIndex {
+                    index: checkpoint.index,
+                    ledger,
+                },
+            ));
+            return;
+        }
+        match self.waiting.get(&checkpoint.index) {
+            Some(known) if known.message_id <= checkpoint.message_id => {
+                refused.push((
+                    checkpoint.message_id,
+                    ConfirmationError::DuplicateIndex(checkpoint.index),
+                ));
+            }
+            Some(known) => {
+                refused.push((
+                    known.message_id,
+                    ConfirmationError::DuplicateIndex(checkpoint.index),
+                ));
+                self.waiting.insert(checkpoint.index, checkpoint);
+            }
+            None => {
+                self.waiting.insert(checkpoint.index, checkpoint);
+            }
+        }
+    }
+
+    /// Applies waiting checkpoints while the next index is there.
+    fn apply_waiting(&mut self, submission: &mut Submission) {
+        while let Some(checkpoint) = self.waiting.remove(&self.ledger.index().saturating_add(1)) {
+            match self.confirm(&checkpoint) {
+                Ok(outcome) => submission.confirmations.push(Confirmation {
+                    checkpoint,
+                    outcome,
+                }),
+                Err(error) => {
+                    submission.refused.push((checkpoint.message_id, error));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// White flag over the checkpoint's cone, the Merkle-root check, then the metadata.
+    fn confirm(&mut self, checkpoint: &Checkpoint) -> Result<WhiteFlagOutcome, ConfirmationError> {
+        let view = StoreView {
+            store: &self.store,
+            tangle: &self.tangle,
+        };
+        let outcome = match white_flag::apply_cone(
+            &mut self.ledger,
+            &view,
+            &checkpoint.roots,
+            checkpoint.index,
+        ) {
+            Ok(outcome) => outcome,
+            // The cone is solid and the index is the next one, so this is not expected.
+            Err(error) => return Err(ConfirmationError::WhiteFlag(error)),
+        };
+        if let Some(expected) = checkpoint.merkle_root
+            && expected != outcome.merkle_root
+        {
+            // Reverting a step just sealed succeeds; if it did not, the ledger is still
+            // consistent, only ahead.
+            let _: Result<(), _> = self.ledger.revert_diff(&outcome.diff);
+            return Err(ConfirmationError::MerkleRootMismatch {
+                expected,
+                computed: outcome.merkle_root,
+            });
+        }
+        let index = checkpoint.index;
+        for id in &outcome.referenced {
+            if let Some(stored) = self.store.get_mut(id) {
+                stored.metadata.referenced_by = Some(index);
+                stored.metadata.inclusion = Some(LedgerInclusion::NoTransaction);
+            }
+            if let Some(handle) = self.tangle.handle(id) {
+                let _: Result<(), _> = self.tangle.mark_referenced(handle, index);
+            }
+        }
+        for id in &outcome.applied {
+            if let Some(stored) = self.store.get_mut(id) {
+                stored.metadata.inclusion = Some(LedgerInclusion::Included);
+            }
+        }
+        for (id, reason) in &outcome.conflicts {
+            if let Some(stored) = self.store.get_mut(id) {
+                stored.metadata.inclusion = Some(LedgerInclusion::Conflicting(*reason));
+            }
+        }
+        if let Some(stored) = self.store.get_mut(&checkpoint.message_id) {
+            stored.metadata.milestone_index = Some(index);
+        }
+        self.history.push(ConfirmationRecord {
+            index,
+            message_id: checkpoint.message_id,
+            timestamp: checkpoint.timestamp,
+            merkle_root: outcome.merkle_root,
+            referenced: outcome.referenced.len(),
+            applied: outcome.applied.len(),
+            conflicts: outcome.conflicts.len(),
+        });
+        Ok(outcome)
+    }
+
+    /// The metadata of a message.
+    pub fn metadata(&self, id: &MessageId) -> Option<&MessageMetadata> {
+        self.store.get(id).map(|m| &m.metadata)
+    }
+
+    /// A stored message.
+    pub fn message(&self, id: &MessageId) -> Option<&Message> {
+        self.store.get(id).map(|m| &m.message)
+    }
+
+    /// The balance of `address` in the confirmed ledger.
+    pub fn balance(&self, address: &Address) -> u64 {
+        self.ledger.balance(address)
+    }
+
+    /// The unspent outputs of `address` in the confirmed ledger.
+    pub fn outputs(&self, address: &Address) -> Vec<(OutputId, OutputEntry)> {
+        self.ledger
+            .outputs_of(address)
+            .map(|(id, entry)| (*id, *entry))
+            .collect()
+    }
+
+    /// Tips for a new message, chosen by `selector` with the caller's RNG; ids sorted, ready to
+    /// be a message's parents.
+    pub fn tips<T: TipSelector<Tangle<MessageId>> + ?Sized>(
+        &self,
+        selector: &mut T,
+        request: TipRequest,
+        rng: &mut dyn RngCore,
+    ) -> Result<Vec<MessageId>, SelectError> {
+        let mut ids = selector
+            .select(&self.tangle, request, rng)?
+            .ids(&self.tangle);
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Ids the graph waits for (parents of pending messages): what a network layer requests.
+    pub fn missing_parents(&self) -> Vec<MessageId> {
+        self.tangle.missing_parents()
+    }
+
+    /// The confirmed ledger.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The graph.
+    pub fn tangle(&self) -> &Tangle<MessageId> {
+        &self.tangle
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The confirmation rule.
+    pub fn rule(&self) -> &C {
+        &self.rule
+    }
+
+    /// The confirmation steps applied so far, in index order.
+    pub fn confirmations(&self) -> &[ConfirmationRecord] {
+        &self.history
+    }
+
+    /// Checkpoints waiting for an earlier index, by index.
+    pub fn waiting_checkpoints(&self) -> impl Iterator<Item = &Checkpoint> {
+        self.waiting.values()
+    }
+}
