@@ -31,6 +31,21 @@ pub enum InsertError {
         /// Position of the repetition.
         second: usize,
     },
+    /// [`Tangle::insert_solid`](crate::Tangle::insert_solid): parent `position` is not a handle
+    /// of this tangle.
+    #[error("parent rule: parent {position} is not a solid vertex of this tangle")]
+    UnknownParent {
+        /// Position of the offending parent in the given list.
+        position: usize,
+    },
+    /// [`Tangle::insert_solid`](crate::Tangle::insert_solid): the id is already solid or
+    /// pending (the contract is a new id).
+    #[error("id rule: the id is already known (solid or pending)")]
+    KnownId,
+    /// [`Config::dense_ids`](crate::Config::dense_ids): the id is not the integer equal to the
+    /// handle it would get.
+    #[error("id rule: with dense ids, a vertex's id must equal its handle")]
+    NonDenseId,
     /// Handles are `u32`; one value is reserved as "none".
     #[error("capacity rule: the arena holds at most u32::MAX - 1 vertices")]
     CapacityExceeded,

@@ -168,9 +168,77 @@ impl Hasher for IdHasher {
     }
 }
 
+/// The integer an id hashes as, if its `Hash` writes exactly one integer (as `u64`, `u32`,
+/// `usize`, … do); `None` for byte arrays and composite ids. The key of
+/// [`Config::dense_ids`](crate::Config::dense_ids); compiles to a copy for integer ids.
+#[inline]
+pub(crate) fn dense_key<I: Hash>(id: &I) -> Option<u64> {
+    let mut probe = KeyProbe {
+        value: 0,
+        writes: 0,
+    };
+    id.hash(&mut probe);
+    (probe.writes == 1).then_some(probe.value)
+}
+
+/// Records what a `Hash` impl writes (see [`dense_key`]).
+struct KeyProbe {
+    value: u64,
+    writes: u32,
+}
+
+impl Hasher for KeyProbe {
+    #[inline]
+    fn write(&mut self, _bytes: &[u8]) {
+        // Bytes are not one integer: disqualify.
+        self.writes = 2;
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.value = i;
+        self.writes = self.writes.saturating_add(1);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.value
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dense_keys_only_for_single_integers() {
+        assert_eq!(dense_key(&7u64), Some(7));
+        assert_eq!(dense_key(&7u32), Some(7));
+        assert_eq!(dense_key(&7usize), Some(7));
+        assert_eq!(dense_key(&[7u8; 32]), None);
+        assert_eq!(dense_key(&(1u64, 2u64)), None);
+        assert_eq!(dense_key(&7u128), None);
+    }
 
     #[test]
     fn keyed_and_reads_every_byte() {

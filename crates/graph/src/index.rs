@@ -37,6 +37,22 @@ impl IdIndex {
         }
     }
 
+    /// No table at all, for [`Config::dense_ids`](crate::Config::dense_ids) (never queried).
+    pub(crate) fn empty() -> Self {
+        IdIndex {
+            slots: Vec::new(),
+            len: 0,
+            recent: Vec::new(),
+        }
+    }
+
+    /// Forgets every id, keeping the table's size.
+    pub(crate) fn clear(&mut self) {
+        self.slots.fill(EMPTY);
+        self.recent.fill(0);
+        self.len = 0;
+    }
+
     /// Grows now so that `additional` more insertions do not.
     pub(crate) fn reserve(&mut self, additional: usize) {
         while (self.len + additional) * 4 > self.slots.len() * 3 {

@@ -56,6 +56,7 @@ pub(crate) fn config(interval: u32, max_orphans: usize) -> Config {
         track_cumulative_weight: true,
         checkpoint_interval: interval,
         hash_key: Some(99),
+        dense_ids: false,
     }
 }
 
