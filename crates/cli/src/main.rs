@@ -1,5 +1,5 @@
 //! The `tangle` command-line tool: inspect Chrysalis messages, mine proof of work, derive addresses,
-//! replay messages through an in-process node.
+//! replay messages through an in-process node, simulate tip selection.
 //!
 //! Every failure prints one line on stderr naming the rule that was broken and exits with code 1.
 
@@ -32,6 +32,9 @@ enum Command {
     /// Feed a file of hex messages (one per line) to an in-process node and summarise: accepted,
     /// rejected by rule, milestones, conflicts by reason, confirmed, final balances.
     Replay(commands::replay::ReplayArgs),
+    /// Simulate the Tangle (Poisson arrivals of rate λ, visibility delay h, k parents) with a
+    /// tip-selection algorithm and print the metrics: tips, first approval, orphans, approvers.
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Command::Pow(command) => commands::pow::run(command).map_err(|e| e.to_string()),
         Command::Address(args) => commands::address::run(args).map_err(|e| e.to_string()),
         Command::Replay(args) => commands::replay::run(args).map_err(|e| e.to_string()),
+        Command::Simulate(args) => commands::simulate::run(args).map_err(|e| e.to_string()),
     };
     match outcome {
         Ok(output) => {

@@ -172,6 +172,27 @@ impl Simulation {
         &self.config
     }
 
+    /// Takes the graph of the last finished run out of the simulation (the next run then
+    /// allocates a fresh one). It holds every issued transaction, all visible (e.g. for
+    /// [`tangle_graph::dot::to_dot`]). `None` before any run, after a take, or when the last
+    /// run finished while another (an ensemble's) held the slot.
+    ///
+    /// ```
+    /// use tangle_graph::select::Urts;
+    /// use tangle_sim::{SimConfig, Simulation};
+    ///
+    /// let sim = Simulation::new(SimConfig::new(10.0, 1.0, 2, 100))?;
+    /// assert!(sim.take_graph().is_none());
+    /// sim.run(&mut Urts, 1)?;
+    /// let graph = sim.take_graph().expect("the last run's graph");
+    /// assert_eq!(graph.len(), 101); // the genesis and every transaction
+    /// assert!(sim.take_graph().is_none());
+    /// # Ok::<(), tangle_sim::SimError>(())
+    /// ```
+    pub fn take_graph(&self) -> Option<SimTangle> {
+        self.spare.lock().ok().and_then(|mut spare| spare.take())
+    }
+
     /// Runs the model once with `selector` and returns its metrics (see the crate docs).
     ///
     /// Two RNG streams derive from `seed` (ChaCha8, streams 0 and 1): the *process* stream

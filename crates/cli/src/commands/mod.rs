@@ -5,3 +5,4 @@ pub(crate) mod address;
 pub(crate) mod message;
 pub(crate) mod pow;
 pub(crate) mod replay;
+pub(crate) mod simulate;
