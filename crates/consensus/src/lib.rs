@@ -32,7 +32,12 @@
 //!   non-preferred or ledger-inconsistent cones;
 //! - applicable coordinator keys by milestone index range; persisting diffs through the store;
 //!   pruning of stored messages that the orphan pool evicted;
-//! - the fuzz target feeding arbitrary sequences to [`Node`], benchmarks (docs/BENCHMARKS.md).
+//! - end-to-end validation reaches 36 % (arrival order) / 61 % (one burst) of the batch
+//!   Ed25519 rate, short of the 70 % target (docs/BENCHMARKS.md): signatures are batched only per
+//!   solidification.
+//!
+//! Also done: the `node_sequence` fuzz target (ledger invariants after every step) and the
+//! benchmarks (`benches/consensus.rs`; 10,000 transactions in one milestone: 77 ms).
 //!
 //! # Example
 //! ```

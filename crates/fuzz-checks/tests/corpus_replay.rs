@@ -60,3 +60,8 @@ fn bech32_decode_corpus() {
 fn b1t6_decode_corpus() {
     assert!(replay("b1t6_decode", tangle_fuzz_checks::b1t6_decode) >= 3);
 }
+
+#[test]
+fn node_sequence_corpus() {
+    assert!(replay("node_sequence", tangle_fuzz_checks::node_sequence) >= 3);
+}
