@@ -258,14 +258,18 @@ fn validate_parent_handles(parents: &[Handle], len: usize) -> Result<(), InsertE
         if p.index() >= len {
             return Err(InsertError::UnknownParent { position: i });
         }
-        if let Some(j) = parents[..i].iter().position(|q| q == p) {
-            return Err(InsertError::DuplicateParent {
-                first: j,
-                second: i,
-            });
-        }
+        reject_repeat(parents, i)?;
     }
     Ok(())
+}
+
+/// `DuplicateParent` if `parents[i]` already stands earlier in the list.
+#[inline]
+fn reject_repeat<T: Eq>(parents: &[T], i: usize) -> Result<(), InsertError> {
+    match parents[..i].iter().position(|q| *q == parents[i]) {
+        Some(first) => Err(InsertError::DuplicateParent { first, second: i }),
+        None => Ok(()),
+    }
 }
 
 /// Checks the parent-list rules shared by every insertion path.
@@ -282,12 +286,7 @@ fn validate_parents<I: Eq>(id: &I, parents: &[I]) -> Result<(), InsertError> {
         if p == id {
             return Err(InsertError::SelfReference { position: i });
         }
-        if let Some(j) = parents[..i].iter().position(|q| q == p) {
-            return Err(InsertError::DuplicateParent {
-                first: j,
-                second: i,
-            });
-        }
+        reject_repeat(parents, i)?;
     }
     Ok(())
 }
