@@ -75,6 +75,7 @@ pub mod conflict;
 pub mod ledger;
 pub mod node;
 pub mod pipeline;
+pub mod view;
 pub mod white_flag;
 
 pub use confirmation::{
@@ -86,4 +87,5 @@ pub use node::{
     Confirmation, ConfirmationRecord, LedgerInclusion, MemoryStore, MessageMetadata, MessageStore,
     Node, NodeConfig, NodeError, StoredMessage, Submission, SubmitStatus,
 };
+pub use view::LedgerView;
 pub use white_flag::{ConeView, WhiteFlagError, WhiteFlagOutcome};
