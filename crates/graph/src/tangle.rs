@@ -29,9 +29,10 @@ pub struct Config {
     /// runs TIP-3 URTS does not need them and saves the upkeep; weighted selectors then return
     /// [`SelectError::NoCumulativeWeight`](crate::select::SelectError::NoCumulativeWeight).
     pub track_cumulative_weight: bool,
-    /// Insertions between attempts to advance the cumulative-weight checkpoint (default 256;
-    /// see the `weight` module docs). `0` disables checkpoints: every insertion then walks its
-    /// whole past cone, which is exact but O(n), useful only as a reference in tests.
+    /// Insertions between attempts to advance the cumulative-weight checkpoint (default 32;
+    /// frequent, young checkpoints keep the upkeep's search small, see the `weight` module
+    /// docs). `0` disables checkpoints: every insertion then walks its whole past cone, which
+    /// is exact but O(n), useful only as a reference in tests.
     pub checkpoint_interval: u32,
     /// Key of the id-index hasher. `None` (default) draws one at random; tests fix it.
     pub hash_key: Option<u64>,
@@ -50,7 +51,7 @@ impl Default for Config {
         Config {
             max_orphans: 16_384,
             track_cumulative_weight: true,
-            checkpoint_interval: 256,
+            checkpoint_interval: 32,
             hash_key: None,
             dense_ids: false,
         }
