@@ -154,6 +154,11 @@ fn milestone(messages: &[Message], ledger: &Ledger) -> Message {
 }
 
 fn node(ledger: Ledger) -> Node<MilestoneRule, ChaCha8Rng> {
+    node_batching(ledger, NodeConfig::default().signature_batch)
+}
+
+/// A node verifying signatures in batches of `batch` transactions.
+fn node_batching(ledger: Ledger, batch: usize) -> Node<MilestoneRule, ChaCha8Rng> {
     let keys = coordinator();
     let rule = MilestoneRule::new(keys.iter().map(SigningKey::public_key), 2);
     let config = NodeConfig {
@@ -161,6 +166,7 @@ fn node(ledger: Ledger) -> Node<MilestoneRule, ChaCha8Rng> {
             network_id: Some(1),
             min_pow_score: 0.0,
         },
+        signature_batch: batch,
         ..NodeConfig::default()
     };
     Node::new(config, rule, ledger, ChaCha8Rng::seed_from_u64(9)).expect("node")
@@ -176,10 +182,25 @@ fn end_to_end(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("consensus");
     group.throughput(Throughput::Elements(END_TO_END as u64));
-    // In arrival order: each transaction solidifies (and is verified) on its own.
+    // In arrival order: each transaction solidifies on its own; signatures are verified in
+    // batches of `NodeConfig::default().signature_batch` (256) and at the milestone.
     group.bench_function("end_to_end_1000_tx_in_order", |b| {
         b.iter_batched(
             || node(ledger.clone()),
+            |mut node| {
+                for message in &bytes {
+                    node.submit(black_box(message)).expect("accepted");
+                }
+                assert_eq!(node.ledger().index(), 1);
+                node
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // In arrival order, one batch at the milestone (signature_batch ≥ 1,000).
+    group.bench_function("end_to_end_1000_tx_in_order_batch_1000", |b| {
+        b.iter_batched(
+            || node_batching(ledger.clone(), END_TO_END),
             |mut node| {
                 for message in &bytes {
                     node.submit(black_box(message)).expect("accepted");
@@ -274,7 +295,63 @@ fn big_milestone(c: &mut Criterion) {
     group.finish();
 }
 
+/// The target is a ratio of two rates on a noisy shared machine: measure both alternately,
+/// round after round, so that load from other processes hits both alike, and print the medians
+/// and their ratio (`cargo bench -p tangle-benches --bench consensus -- interleaved`).
+fn interleaved() {
+    const ROUNDS: usize = 21;
+    let ledger = genesis_ledger(END_TO_END);
+    let messages = transactions(END_TO_END);
+    let milestone = milestone(&messages, &ledger);
+    let mut bytes: Vec<Vec<u8>> = messages.iter().map(Packable::pack).collect();
+    bytes.push(milestone.pack());
+    let items: Vec<(PublicKey, [u8; 32], Signature)> = (0..END_TO_END)
+        .map(|i| {
+            let key = key(i, 3);
+            let message = blake2b_256(&(i as u64).to_le_bytes());
+            (key.public_key(), message, key.sign(&message))
+        })
+        .collect();
+    let borrowed: Vec<BatchItem<'_>> = items
+        .iter()
+        .map(|(pk, m, s)| BatchItem::new(pk, m, s))
+        .collect();
+    let mut rng = StdRng::seed_from_u64(2);
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (mut in_order, mut batch256) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let mut node = node(ledger.clone());
+        let start = std::time::Instant::now();
+        for message in &bytes {
+            node.submit(black_box(message)).expect("accepted");
+        }
+        in_order.push(start.elapsed().as_secs_f64() / END_TO_END as f64);
+        assert_eq!(node.ledger().index(), 1);
+        drop(node);
+        let start = std::time::Instant::now();
+        for chunk in borrowed.chunks(BATCH) {
+            assert!(verify_batch(black_box(chunk), &mut rng).is_all_valid());
+        }
+        batch256.push(start.elapsed().as_secs_f64() / END_TO_END as f64);
+    }
+    let (e2e, reference) = (median(in_order), median(batch256));
+    println!(
+        "consensus/interleaved ({ROUNDS} rounds): end to end in arrival order {:.1} µs/tx, \
+         batch-256 verification {:.1} µs/signature, ratio {:.0} %",
+        e2e * 1e6,
+        reference * 1e6,
+        100.0 * reference / e2e
+    );
+}
+
 fn benches() {
+    if std::env::args().any(|arg| arg == "interleaved") {
+        interleaved();
+        return;
+    }
     let mut criterion = Criterion::default().configure_from_args();
     end_to_end(&mut criterion);
     big_milestone(&mut criterion);

@@ -445,6 +445,87 @@ fn replay_summarises_rejections_conflicts_milestones_and_balances() {
     let _ = std::fs::remove_file(&path);
 }
 
+#[test]
+fn replay_confirms_by_weight_without_a_coordinator() {
+    let alice = key(1);
+    let genesis = OutputId::new(TransactionId::new([0; 32]), 0).expect("output id");
+    let spend_to = |to: &SigningKey| {
+        let transaction = TransactionBuilder::new()
+            .input(genesis, &alice)
+            .output(TxOutput::single(address_of(to), 10_000_000).expect("output"))
+            .finish()
+            .expect("transaction");
+        MessageBuilder::new()
+            .network_id(1)
+            .parent(MessageId::default())
+            .payload(transaction)
+            .finish()
+            .expect("message")
+    };
+    let (a, b) = (spend_to(&key(2)), spend_to(&key(3)));
+    let d = MessageBuilder::new()
+        .network_id(1)
+        .parents([a.id(), b.id()])
+        .finish()
+        .expect("message");
+    let lines = [a.pack(), b.pack(), d.pack()].map(hex::encode);
+    let path =
+        std::env::temp_dir().join(format!("tangle-replay-weight-{}.txt", std::process::id()));
+    std::fs::write(&path, lines.join("\n")).expect("write replay file");
+    let path_text = path.to_str().expect("utf-8 path");
+    let genesis_arg = format!(
+        "{}=10000000",
+        hex::encode(&address_of(&alice).to_bytes()[1..])
+    );
+    let args = [
+        "replay",
+        path_text,
+        "--genesis",
+        &genesis_arg,
+        "--min-pow-score",
+        "0",
+        "--weight",
+        "2",
+    ];
+    // d gives both conflicting transfers weight 2: one step; the smaller id wins the tie.
+    let json = stdout_json(&tangle(&[&args[..], &["--json"]].concat(), None));
+    assert_eq!(json["confirmation"], "weight");
+    assert_eq!(json["ledgerIndex"], 1);
+    assert_eq!(json["milestones"][0]["referenced"], 2);
+    assert_eq!(json["confirmedTransactions"], 1);
+    assert_eq!(json["conflictingByReason"][0]["code"], 2);
+    let winner = a.id().min(b.id());
+    let owner = if winner == a.id() { key(2) } else { key(3) };
+    assert_eq!(
+        json["balances"][0]["hex"],
+        hex::encode(&address_of(&owner).to_bytes()[1..])
+    );
+    let text = String::from_utf8(tangle(&args, None).stdout).expect("utf-8");
+    assert!(
+        text.contains("confirmation steps (by weight/confidence) applied: 1, ledger index: 1"),
+        "{text}"
+    );
+    // Confidence alone: d is the only tip, so every selection approves the whole Tangle.
+    let json = stdout_json(&tangle(
+        &[&args[..6], &["--confidence", "0.9", "--json"]].concat(),
+        None,
+    ));
+    assert_eq!(json["confirmedTransactions"], 1);
+
+    // Coordinator-free and milestones do not mix; W = 0 is refused.
+    let key_hex = hex::encode(key(100).public_key().as_bytes());
+    let output = tangle(
+        &[&args[..], &["--coordinator-key", &key_hex]].concat(),
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--coordinator-key"));
+    let output = tangle(&[&args[..7], &["0"]].concat(), None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("W must be at least 1"));
+    let _ = std::fs::remove_file(&path);
+}
+
 fn rand_core_rng() -> rand::rngs::OsRng {
     rand::rngs::OsRng
 }

@@ -9,7 +9,8 @@
 //!
 //! [`MilestoneRule`] is the coordinator's rule (TIP-8): a milestone payload signed by at least
 //! `threshold` of the applicable coordinator keys, whose essence parents equal the message's
-//! parents. A coordinator-free rule (weight or confidence) will implement the same trait through
+//! parents, with keys applicable by milestone index range ([`KeyRange`]). The coordinator-free
+//! [`WeightRule`](crate::weight::WeightRule) implements the same trait through
 //! [`ConfirmationRule::poll`], which sees the graph after every submission.
 
 use tangle_crypto::ed25519::PublicKey;
@@ -108,6 +109,14 @@ pub trait ConfirmationRule {
         let _ = (tangle, next_index);
         Vec::new()
     }
+
+    /// Whether the node must prefer the heavier of conflicting transactions (more cumulative
+    /// weight; tie: smaller message id) and never apply the other one, whatever white flag's
+    /// order. Coordinator-free rules need it; milestones (the default, `false`) follow white
+    /// flag's order alone, as the coordinator's Merkle root does.
+    fn prefers_heavier(&self) -> bool {
+        false
+    }
 }
 
 /// A rule that never confirms anything (a Tangle without a coordinator or weight rule).
@@ -124,27 +133,85 @@ impl ConfirmationRule for NoConfirmation {
     }
 }
 
-/// Milestones from a coordinator (TIP-8): the applicable public keys and the signature
-/// threshold.
+/// A coordinator public key and the milestone indexes it may sign, `start..=end` (as the
+/// Chrysalis node configuration listed them, so keys could be rotated at a given index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRange {
+    /// The key.
+    pub key: PublicKey,
+    /// First milestone index it is applicable to.
+    pub start: u32,
+    /// Last milestone index it is applicable to (`u32::MAX`: no end).
+    pub end: u32,
+}
+
+impl KeyRange {
+    /// `key`, applicable to milestones `start..=end`.
+    pub fn new(key: PublicKey, start: u32, end: u32) -> Self {
+        Self { key, start, end }
+    }
+
+    /// Whether the key may sign milestone `index`.
+    pub fn applies_to(&self, index: u32) -> bool {
+        (self.start..=self.end).contains(&index)
+    }
+}
+
+/// Milestones from a coordinator (TIP-8): the public keys with the milestone indexes each
+/// applies to, and the signature threshold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MilestoneRule {
     keys: Vec<PublicKey>,
+    ranges: Vec<KeyRange>,
     threshold: usize,
 }
 
 impl MilestoneRule {
     /// A rule accepting milestones signed by at least `threshold` (≥ 1, checked per milestone)
-    /// of `keys`, every signing key being one of `keys`.
+    /// of `keys`, every signing key being one of `keys`, at every index.
     pub fn new(keys: impl IntoIterator<Item = PublicKey>, threshold: usize) -> Self {
+        Self::with_ranges(
+            keys.into_iter().map(|key| KeyRange::new(key, 0, u32::MAX)),
+            threshold,
+        )
+    }
+
+    /// A rule whose keys apply by milestone index: milestone `i` must be signed by at least
+    /// `threshold` keys, each applicable to `i` ([`KeyRange::applies_to`]).
+    pub fn with_ranges(ranges: impl IntoIterator<Item = KeyRange>, threshold: usize) -> Self {
+        let ranges: Vec<KeyRange> = ranges.into_iter().collect();
+        let mut keys: Vec<PublicKey> = Vec::new();
+        for range in &ranges {
+            if !keys.contains(&range.key) {
+                keys.push(range.key);
+            }
+        }
         Self {
-            keys: keys.into_iter().collect(),
+            keys,
+            ranges,
             threshold,
         }
     }
 
-    /// The applicable keys.
+    /// Every key of the rule, whatever its range, each once, in the order first given.
     pub fn keys(&self) -> &[PublicKey] {
         &self.keys
+    }
+
+    /// The key ranges.
+    pub fn ranges(&self) -> &[KeyRange] {
+        &self.ranges
+    }
+
+    /// The keys applicable to milestone `index`.
+    pub fn keys_for(&self, index: u32) -> Vec<PublicKey> {
+        let mut keys: Vec<PublicKey> = Vec::new();
+        for range in self.ranges.iter().filter(|r| r.applies_to(index)) {
+            if !keys.contains(&range.key) {
+                keys.push(range.key);
+            }
+        }
+        keys
     }
 
     /// The signature threshold.
@@ -166,7 +233,7 @@ impl ConfirmationRule for MilestoneRule {
         if essence.parents() != message.parents() {
             return Err(ConfirmationError::ParentsMismatch);
         }
-        milestone.verify(&self.keys, self.threshold)?;
+        milestone.verify(&self.keys_for(essence.index()), self.threshold)?;
         Ok(Some(Checkpoint {
             message_id: *id,
             index: essence.index(),

@@ -487,7 +487,8 @@ impl Ledger {
         }
 
         // 3. Signatures: the key's address owns the input, and the signature verifies.
-        let hash = essence.signing_hash();
+        // Hashed only if a signature is verified here (not for batch-verified transactions).
+        let mut hash: Option<[u8; 32]> = None;
         let mut verified: Vec<usize> = Vec::new();
         for (index, output) in consumed.iter().enumerate() {
             let (unlock_index, signature) = transaction
@@ -500,6 +501,7 @@ impl Ledger {
                 return Err(ConflictReason::InvalidSignature);
             }
             if verify_signatures && !verified.contains(&unlock_index) {
+                let hash = *hash.get_or_insert_with(|| essence.signing_hash());
                 verify(
                     &public_key,
                     &hash,

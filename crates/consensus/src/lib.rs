@@ -13,31 +13,47 @@
 //! - [`pipeline`]: stateless stages with typed errors: syntax, network id, PoW score, solidity
 //!   through `tangle-graph`, batch signature verification per transaction.
 //! - [`confirmation`]: the [`ConfirmationRule`] trait (a solid message → a [`Checkpoint`], plus
-//!   a `poll` hook over the graph for weight-based rules); [`MilestoneRule`] (coordinator keys and
-//!   threshold, signatures via `MilestonePayload::verify`, essence parents = message parents);
-//!   [`NoConfirmation`]; one [`ConfirmationError`] variant per rule (signatures, parents, index,
-//!   Merkle root).
+//!   a `poll` hook over the graph for weight-based rules); [`MilestoneRule`] (coordinator keys
+//!   applicable by milestone index range ([`KeyRange`]) and a threshold, signatures via
+//!   `MilestonePayload::verify`, essence parents = message parents); [`NoConfirmation`]; one
+//!   [`ConfirmationError`] variant per rule (signatures, parents, index, Merkle root).
+//! - [`weight`]: coordinator-free confirmation, [`WeightRule`]: a message is confirmed when its
+//!   cumulative weight reaches `W` (default 100) or its confirmation confidence reaches `θ`
+//!   (default 0.95 over 200 URTS samples); defaults justified in the module docs; confirmed is
+//!   final. Between transactions spending the same output the heavier (tie: smaller id) is
+//!   preferred and the other is never applied (marked conflicting, reason 2, or 1 if the
+//!   preferred one was applied earlier), whatever white flag's order or the arrival order.
 //! - [`node`]: the synchronous [`Node`]: submit bytes → pipeline → solidity (out-of-order arrivals
-//!   wait) → batch signatures on solidification → confirmation rule → checkpoints applied strictly
+//!   wait) → signatures queued and verified in batches across messages
+//!   ([`NodeConfig::signature_batch`], before every confirmation step, or [`Node::flush`]; one bad
+//!   signature fails only its transaction) → confirmation rule → checkpoints applied strictly
 //!   in index order (later ones wait; stale and duplicate indexes refused) with white flag and the
 //!   Merkle-root check (reverted on mismatch); per-message [`MessageMetadata`] (solid, signatures,
-//!   referenced by which index, ledger inclusion / conflict reason); balances and outputs of an
-//!   address; tips from any `TipSelector`; messages behind the [`MessageStore`] trait
-//!   ([`MemoryStore`] in memory). Tested: a double spend across two milestones gives the same
-//!   ledger, metadata and Merkle roots in any arrival order (proptest with shuffled arrival).
+//!   referenced by which index, ledger inclusion / conflict reason); [`Node::preferred`] and
+//!   [`Node::conflict`] also for unconfirmed conflicts; balances and outputs of an address;
+//!   conflict-aware tips from any
+//!   `TipSelector` ([`Node::tips`] never returns a tip whose unconfirmed cone holds a
+//!   non-preferred conflict, a bad signature or a ledger-inconsistent transaction); messages and
+//!   per-step ledger diffs behind the [`MessageStore`] trait ([`MemoryStore`] keeps both, so the
+//!   ledger can be reverted and replayed). The PoW score is not computed when the minimum is 0.
+//! - Tested: double spends across two milestones give the same ledger, metadata and Merkle roots
+//!   in any arrival order; under the weight rule, random DAGs of double spends never apply two
+//!   spends of one output, keep the supply, and (when at most one of two conflicting transactions
+//!   reaches `W`, the rule's safety assumption) end with the same unspent outputs, confirmed set,
+//!   inclusion states and Merkle root of the applied set in shuffled arrival orders (proptest).
 //!
 //! Not done yet (issue 4):
-//! - coordinator-free confirmation by cumulative weight or confidence (a rule on the `poll`
-//!   hook), preferring the heavier of conflicting branches, and tip selection that avoids
-//!   non-preferred or ledger-inconsistent cones;
-//! - applicable coordinator keys by milestone index range; persisting diffs through the store;
-//!   pruning of stored messages that the orphan pool evicted;
-//! - end-to-end validation reaches 36 % (arrival order) / 61 % (one burst) of the batch
-//!   Ed25519 rate, short of the 70 % target (docs/BENCHMARKS.md): signatures are batched only per
-//!   solidification.
+//! - under the weight rule, how the confirmed set is cut into steps (so the ledger index,
+//!   per-step Merkle roots and `booked_at`) depends on arrival order; only the confirmed set and
+//!   the applied transactions do not. Confidence estimates depend on the sampling RNG;
+//! - preference is pairwise (a transaction loses if any rival spending one of its inputs is
+//!   heavier), not a full branch-based "like" switch; a transaction whose preferred rival later
+//!   fails for another reason stays unapplied;
+//! - pruning of stored messages that the orphan pool evicted; a persistent store.
 //!
-//! Also done: the `node_sequence` fuzz target (ledger invariants after every step) and the
-//! benchmarks (`benches/consensus.rs`; 10,000 transactions in one milestone: 77 ms).
+//! Also done: the `node_sequence` fuzz target (ledger invariants after every step, for a
+//! milestone node and a weight node) and the benchmarks (`benches/consensus.rs`; figures in
+//! docs/BENCHMARKS.md).
 //!
 //! # Example
 //! ```
@@ -76,10 +92,11 @@ pub mod ledger;
 pub mod node;
 pub mod pipeline;
 pub mod view;
+pub mod weight;
 pub mod white_flag;
 
 pub use confirmation::{
-    Checkpoint, ConfirmationError, ConfirmationRule, MilestoneRule, NoConfirmation,
+    Checkpoint, ConfirmationError, ConfirmationRule, KeyRange, MilestoneRule, NoConfirmation,
 };
 pub use conflict::ConflictReason;
 pub use ledger::{AddressStats, Ledger, LedgerDiff, LedgerError, OutputEntry, SpentEntry};
@@ -88,4 +105,5 @@ pub use node::{
     Node, NodeConfig, NodeError, StoredMessage, Submission, SubmitStatus,
 };
 pub use view::LedgerView;
+pub use weight::{WeightRule, WeightRuleError};
 pub use white_flag::{ConeView, WhiteFlagError, WhiteFlagOutcome};

@@ -3,14 +3,17 @@
 //!
 //! [`Node::submit`] runs a message through the pipeline: syntax, network id and PoW
 //! ([`pipeline::accept`]), solidity in a [`Tangle`] keyed by [`MessageId`] (messages missing
-//! parents wait and become solid with them), then batch signature verification of every
-//! transaction that became solid, then the confirmation rule on every newly solid message.
+//! parents wait and become solid with them), then the transactions that became solid join a
+//! queue whose signatures are verified in one batch when it holds
+//! [`NodeConfig::signature_batch`] transactions, before any confirmation step, or on
+//! [`Node::flush`] (no threads: the caller's `submit` or `flush` does the work), then the
+//! confirmation rule on every newly solid message and its `poll` hook.
 //! Checkpoints are applied strictly in index order with white flag; a checkpoint whose index is
 //! ahead of the ledger waits for the ones before it, so the outcome does not depend on the
 //! arrival order.
 //!
-//! Messages and their metadata live in a [`MessageStore`]; [`MemoryStore`] keeps them in a hash
-//! map. A persistent store implements the same trait; a network layer calls
+//! Messages, their metadata and the ledger diff of every applied step live in a
+//! [`MessageStore`]; [`MemoryStore`] keeps them in memory. A persistent store implements the same trait; a network layer calls
 //! [`Node::submit`] with the bytes it receives and asks [`Node::missing_parents`] what to
 //! request.
 //!
@@ -39,16 +42,21 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
 
 use rand_core::{CryptoRngCore, RngCore};
+use tangle_crypto::ed25519::{PublicKey, Signature, verify};
 use tangle_graph::select::{SelectError, TipRequest, TipSelector};
-use tangle_graph::{Config as GraphConfig, InsertError, Tangle};
-use tangle_model::{Address, Message, MessageId, OutputId, Payload, TransactionPayload};
+use tangle_graph::{Config as GraphConfig, Handle, IdHashBuilder, InsertError, Tangle};
+use tangle_model::{
+    Address, Message, MessageId, OutputId, Payload, TransactionPayload, UnlockBlock,
+};
 
 use crate::confirmation::{Checkpoint, ConfirmationError, ConfirmationRule};
 use crate::conflict::ConflictReason;
-use crate::ledger::{Ledger, OutputEntry};
+use crate::ledger::{Ledger, LedgerDiff, OutputEntry};
 use crate::pipeline::{self, PipelineConfig, PipelineError, Solidity};
 use crate::white_flag::{self, ConeView, WhiteFlagOutcome};
 
@@ -114,6 +122,16 @@ pub trait MessageStore {
     fn insert(&mut self, id: MessageId, message: StoredMessage);
     /// Number of messages stored.
     fn len(&self) -> usize;
+    /// Keeps the ledger diff of an applied confirmation step, so the ledger can be reverted or
+    /// replayed later. The default keeps nothing.
+    fn insert_diff(&mut self, diff: &LedgerDiff) {
+        let _ = diff;
+    }
+    /// The kept diff of the step that brought the ledger to `index`, if any.
+    fn diff(&self, index: u32) -> Option<LedgerDiff> {
+        let _ = index;
+        None
+    }
     /// Whether the store is empty.
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -123,7 +141,9 @@ pub trait MessageStore {
 /// A [`MessageStore`] in memory.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
-    messages: HashMap<MessageId, StoredMessage>,
+    /// Keyed by the graph's id hasher: ids are already uniform hashes, SipHash buys nothing.
+    messages: HashMap<MessageId, StoredMessage, IdHashBuilder>,
+    diffs: BTreeMap<u32, LedgerDiff>,
 }
 
 impl MemoryStore {
@@ -149,6 +169,14 @@ impl MessageStore for MemoryStore {
     fn len(&self) -> usize {
         self.messages.len()
     }
+
+    fn insert_diff(&mut self, diff: &LedgerDiff) {
+        self.diffs.insert(diff.index(), diff.clone());
+    }
+
+    fn diff(&self, index: u32) -> Option<LedgerDiff> {
+        self.diffs.get(&index).cloned()
+    }
 }
 
 /// Settings of a [`Node`].
@@ -161,7 +189,17 @@ pub struct NodeConfig {
     /// Solid entry points: ids taken as solid and referenced without being stored (the
     /// all-zero id stands for the genesis by default).
     pub entry_points: Vec<MessageId>,
+    /// Solid transactions queued before their signatures are verified in one batch (default
+    /// [`DEFAULT_SIGNATURE_BATCH`]). The queue is also verified before any confirmation step
+    /// and on [`Node::flush`]; 0 or 1 verifies each solidification's transactions at once.
+    /// Larger batches are cheaper per signature (one multiscalar multiplication).
+    pub signature_batch: usize,
 }
+
+/// Default [`NodeConfig::signature_batch`]: past ~256 signatures a batch gains little per
+/// signature, and a tip-selection check that meets queued transactions verifies them one by
+/// one (once: the result is kept for the batch), so the queue stays short.
+pub const DEFAULT_SIGNATURE_BATCH: usize = 256;
 
 impl Default for NodeConfig {
     fn default() -> Self {
@@ -169,6 +207,7 @@ impl Default for NodeConfig {
             pipeline: PipelineConfig::default(),
             graph: GraphConfig::default(),
             entry_points: vec![MessageId::default()],
+            signature_batch: DEFAULT_SIGNATURE_BATCH,
         }
     }
 }
@@ -250,6 +289,13 @@ pub struct Node<C, G, S = MemoryStore> {
     waiting: BTreeMap<u32, Checkpoint>,
     history: Vec<ConfirmationRecord>,
     arrivals: u64,
+    /// Solid transactions spending each output (to find conflicts).
+    spenders: Spenders,
+    /// Solid transactions whose signatures wait for the next batch.
+    unverified: Vec<MessageId>,
+    /// Results of queued transactions that tip selection had to verify one by one (so that
+    /// repeated tip requests do not verify them again, and the batch skips them).
+    checked_early: Mutex<HashMap<MessageId, bool, IdHashBuilder>>,
 }
 
 impl<C: ConfirmationRule, G: CryptoRngCore> Node<C, G, MemoryStore> {
@@ -259,10 +305,78 @@ impl<C: ConfirmationRule, G: CryptoRngCore> Node<C, G, MemoryStore> {
     }
 }
 
+/// Solid transactions by the outputs they spend.
+type Spenders = HashMap<OutputId, Vec<MessageId>, IdHashBuilder>;
+
 /// The view white flag walks: stored messages, entry points as referenced.
 struct StoreView<'a, S> {
     store: &'a S,
     tangle: &'a Tangle<MessageId>,
+    /// Conflicts by preference, when the rule asks for it.
+    spenders: Option<&'a Spenders>,
+}
+
+/// Why `id`'s transaction is not the preferred one among the solid transactions spending one of
+/// its inputs: a rival was applied (reason 1), or a rival not known to be invalid is heavier
+/// (more cumulative weight; tie: smaller id; reason 2). `None`: preferred, or no transaction.
+fn rival_reason<S: MessageStore>(
+    store: &S,
+    tangle: &Tangle<MessageId>,
+    spenders: &Spenders,
+    id: &MessageId,
+) -> Option<ConflictReason> {
+    let transaction = store
+        .get(id)
+        .and_then(|m| m.message.payload())
+        .and_then(Payload::as_transaction)?;
+    let weight = |m: &MessageId| {
+        tangle
+            .handle(m)
+            .and_then(|h| tangle.cumulative_weight(h))
+            .unwrap_or(0)
+    };
+    let own = (weight(id), Reverse(*id));
+    let mut reason = None;
+    for input in transaction.essence().inputs() {
+        for rival in spenders.get(input.output_id()).into_iter().flatten() {
+            if rival == id {
+                continue;
+            }
+            let Some(stored) = store.get(rival) else {
+                continue;
+            };
+            match stored.metadata.inclusion {
+                Some(LedgerInclusion::Included) => return Some(ConflictReason::InputAlreadySpent),
+                Some(LedgerInclusion::Conflicting(_)) => continue,
+                _ => {}
+            }
+            if stored.metadata.signatures_valid == Some(false) {
+                continue;
+            }
+            if (weight(rival), Reverse(*rival)) > own {
+                reason = Some(ConflictReason::InputSpentInThisMilestone);
+            }
+        }
+    }
+    reason
+}
+
+/// Whether every signature of `transaction` verifies (one by one; ZIP-215).
+fn signatures_ok(transaction: &TransactionPayload) -> bool {
+    let hash = transaction.essence().signing_hash();
+    transaction
+        .unlock_blocks()
+        .as_slice()
+        .iter()
+        .all(|block| match block {
+            UnlockBlock::Signature(signature) => verify(
+                &PublicKey::from_bytes(signature.public_key),
+                &hash,
+                &Signature::from_bytes(signature.signature),
+            )
+            .is_ok(),
+            _ => true,
+        })
 }
 
 impl<S: MessageStore> ConeView for StoreView<'_, S> {
@@ -290,6 +404,10 @@ impl<S: MessageStore> ConeView for StoreView<'_, S> {
     fn signatures_verified(&self, id: &MessageId) -> Option<bool> {
         self.store.get(id).and_then(|m| m.metadata.signatures_valid)
     }
+
+    fn excluded(&self, id: &MessageId) -> Option<ConflictReason> {
+        rival_reason(self.store, self.tangle, self.spenders?, id)
+    }
 }
 
 impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
@@ -316,6 +434,9 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             waiting: BTreeMap::new(),
             history: Vec::new(),
             arrivals: 0,
+            spenders: Spenders::default(),
+            unverified: Vec::new(),
+            checked_early: Mutex::default(),
         })
     }
 
@@ -359,37 +480,28 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
         Ok(submission)
     }
 
-    /// Marks newly solid messages, verifies their signatures in one batch, and runs the rule.
+    /// Marks newly solid messages, queues their transactions for batch verification (verifying
+    /// the queue when it is full), runs the rule, and applies the checkpoints that are due.
     fn on_solid(&mut self, submission: &mut Submission) {
-        let solidified = &submission.solidified;
-        let mut with_tx: Vec<MessageId> = Vec::new();
-        for id in solidified {
-            if let Some(stored) = self.store.get_mut(id) {
-                stored.metadata.solid = true;
-                if stored
-                    .message
-                    .payload()
-                    .and_then(Payload::as_transaction)
-                    .is_some()
-                {
-                    with_tx.push(*id);
+        for id in &submission.solidified {
+            let Some(stored) = self.store.get_mut(id) else {
+                continue;
+            };
+            stored.metadata.solid = true;
+            if let Some(transaction) = stored.message.payload().and_then(Payload::as_transaction) {
+                for input in transaction.essence().inputs() {
+                    self.spenders
+                        .entry(*input.output_id())
+                        .or_default()
+                        .push(*id);
                 }
+                self.unverified.push(*id);
             }
         }
-        let results = {
-            let transactions: Vec<&TransactionPayload> = with_tx
-                .iter()
-                .filter_map(|id| self.store.get(id))
-                .filter_map(|m| m.message.payload().and_then(Payload::as_transaction))
-                .collect();
-            pipeline::verify_signatures(&transactions, &mut self.rng)
-        };
-        for (id, valid) in with_tx.iter().zip(results) {
-            if let Some(stored) = self.store.get_mut(id) {
-                stored.metadata.signatures_valid = Some(valid);
-            }
+        if self.unverified.len() >= self.config.signature_batch {
+            self.flush();
         }
-        for id in solidified {
+        for id in &submission.solidified {
             let Some(stored) = self.store.get(id) else {
                 continue;
             };
@@ -404,6 +516,55 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             self.enqueue(checkpoint, &mut submission.refused);
         }
         self.apply_waiting(submission);
+    }
+
+    /// Verifies the signatures of every queued solid transaction in one batch (one bad
+    /// signature fails only its own transaction) and records the results in the metadata.
+    /// The node calls it when the queue fills and before each confirmation step; call it to
+    /// have every solid transaction's `signatures_valid` known now.
+    pub fn flush(&mut self) {
+        if self.unverified.is_empty() {
+            return;
+        }
+        let mut queued = std::mem::take(&mut self.unverified);
+        let early = std::mem::take(&mut *self.checked_early());
+        queued.retain(|id| match early.get(id) {
+            Some(&valid) => {
+                if let Some(stored) = self.store.get_mut(id) {
+                    stored.metadata.signatures_valid = Some(valid);
+                }
+                false
+            }
+            None => true,
+        });
+        let results = {
+            let transactions: Vec<&TransactionPayload> = queued
+                .iter()
+                .filter_map(|id| self.store.get(id))
+                .filter_map(|m| m.message.payload().and_then(Payload::as_transaction))
+                .collect();
+            pipeline::verify_signatures(&transactions, &mut self.rng)
+        };
+        // Every queued id is a stored transaction, so the results line up.
+        for (id, valid) in queued.iter().zip(results) {
+            if let Some(stored) = self.store.get_mut(id) {
+                stored.metadata.signatures_valid = Some(valid);
+            }
+        }
+    }
+
+    /// Transactions waiting for the next signature batch.
+    pub fn unverified(&self) -> usize {
+        self.unverified.len()
+    }
+
+    /// The cache of early single verifications (a poisoned lock only means a panic elsewhere
+    /// while it was held; the map is still valid).
+    fn checked_early(&self) -> MutexGuard<'_, HashMap<MessageId, bool, IdHashBuilder>> {
+        match self.checked_early.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 
     fn enqueue(
@@ -444,6 +605,12 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
 
     /// Applies waiting checkpoints while the next index is there.
     fn apply_waiting(&mut self, submission: &mut Submission) {
+        if self
+            .waiting
+            .contains_key(&self.ledger.index().saturating_add(1))
+        {
+            self.flush();
+        }
         while let Some(checkpoint) = self.waiting.remove(&self.ledger.index().saturating_add(1)) {
             match self.confirm(&checkpoint) {
                 Ok(outcome) => submission.confirmations.push(Confirmation {
@@ -463,6 +630,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
         let view = StoreView {
             store: &self.store,
             tangle: &self.tangle,
+            spenders: self.rule.prefers_heavier().then_some(&self.spenders),
         };
         let outcome = match white_flag::apply_cone(
             &mut self.ledger,
@@ -505,9 +673,12 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
                 stored.metadata.inclusion = Some(LedgerInclusion::Conflicting(*reason));
             }
         }
-        if let Some(stored) = self.store.get_mut(&checkpoint.message_id) {
+        if checkpoint.milestone_id.is_some()
+            && let Some(stored) = self.store.get_mut(&checkpoint.message_id)
+        {
             stored.metadata.milestone_index = Some(index);
         }
+        self.store.insert_diff(&outcome.diff);
         self.history.push(ConfirmationRecord {
             index,
             message_id: checkpoint.message_id,
@@ -545,17 +716,79 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
 
     /// Tips for a new message, chosen by `selector` with the caller's RNG; ids sorted, ready to
     /// be a message's parents.
+    ///
+    /// Only tips whose not-yet-confirmed past cone is clean are returned: no transaction in it
+    /// is a non-preferred conflict ([`Node::preferred`]), has a bad signature, or is
+    /// inconsistent with the ledger (an input spent, unknown, or not created in that cone; sums,
+    /// ownership or dust broken). Up to 8 selections are drawn to find clean tips; if none is
+    /// clean, the clean messages nearest below the tips are taken (by height, then id), so a
+    /// new message can always attach; `NoEligibleTips` only if nothing is clean.
     pub fn tips<T: TipSelector<Tangle<MessageId>> + ?Sized>(
         &self,
         selector: &mut T,
         request: TipRequest,
         rng: &mut dyn RngCore,
     ) -> Result<Vec<MessageId>, SelectError> {
-        let mut ids = selector
-            .select(&self.tangle, request, rng)?
-            .ids(&self.tangle);
+        const ATTEMPTS: usize = 8;
+        let mut check = CleanCheck {
+            node: self,
+            memo: HashMap::new(),
+        };
+        let mut chosen: Vec<Handle> = Vec::new();
+        for attempt in 0..ATTEMPTS {
+            let selection = match selector.select(&self.tangle, request, rng) {
+                Ok(selection) => selection,
+                Err(error) if attempt == 0 => return Err(error),
+                Err(_) => break,
+            };
+            let all_clean = selection.iter().all(|&h| check.clean(h));
+            if attempt == 0 && all_clean {
+                let mut ids = selection.ids(&self.tangle);
+                ids.sort();
+                return Ok(ids);
+            }
+            for &h in selection.iter() {
+                if chosen.len() < request.count() && !chosen.contains(&h) && check.clean(h) {
+                    chosen.push(h);
+                }
+            }
+            if chosen.len() >= request.count() {
+                break;
+            }
+        }
+        if chosen.is_empty() {
+            chosen = check.nearest_clean(request.count());
+        }
+        if chosen.is_empty() {
+            return Err(SelectError::NoEligibleTips {
+                rule: "conflict-free past cone",
+            });
+        }
+        let mut ids: Vec<MessageId> = chosen.iter().map(|&h| self.tangle.id(h)).collect();
         ids.sort();
         Ok(ids)
+    }
+
+    /// For a solid transaction not confirmed yet: whether it is the preferred one among the
+    /// solid transactions spending any of its inputs (more cumulative weight; tie: smaller id;
+    /// a rival already applied always wins; rivals with a bad signature or confirmed as
+    /// conflicting do not count). `None` for unknown messages and messages without a
+    /// transaction. A coordinator-free rule never applies a non-preferred transaction.
+    pub fn preferred(&self, id: &MessageId) -> Option<bool> {
+        let stored = self.store.get(id)?;
+        stored.message.payload().and_then(Payload::as_transaction)?;
+        Some(rival_reason(&self.store, &self.tangle, &self.spenders, id).is_none())
+    }
+
+    /// Why a message's transaction is, or will be, conflicting: its ledger inclusion state
+    /// once confirmed; before that, for a non-preferred transaction, the reason a
+    /// coordinator-free rule will record ([`Node::preferred`]). `None`: no conflict (yet).
+    pub fn conflict(&self, id: &MessageId) -> Option<ConflictReason> {
+        let stored = self.store.get(id)?;
+        if stored.metadata.referenced_by.is_some() {
+            return stored.metadata.conflict();
+        }
+        rival_reason(&self.store, &self.tangle, &self.spenders, id)
     }
 
     /// Ids the graph waits for (parents of pending messages): what a network layer requests.
@@ -591,5 +824,143 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
     /// Checkpoints waiting for an earlier index, by index.
     pub fn waiting_checkpoints(&self) -> impl Iterator<Item = &Checkpoint> {
         self.waiting.values()
+    }
+}
+
+/// Whether messages have a clean not-yet-confirmed past cone (see [`Node::tips`]), memoised
+/// for one tip request.
+struct CleanCheck<'a, C, G, S> {
+    node: &'a Node<C, G, S>,
+    memo: HashMap<Handle, bool>,
+}
+
+impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> CleanCheck<'_, C, G, S> {
+    /// Confirmed messages and entry points are clean: what is confirmed is final.
+    fn settled(&self, v: Handle) -> bool {
+        let tangle = &self.node.tangle;
+        tangle.milestone_index(v).is_some() || tangle.is_solid_entry_point(v)
+    }
+
+    /// Whether `v` and its unconfirmed past cone are clean.
+    fn clean(&mut self, v: Handle) -> bool {
+        if self.settled(v) {
+            return true;
+        }
+        if let Some(&known) = self.memo.get(&v) {
+            return known;
+        }
+        // Post-order over the unconfirmed cone, without recursion.
+        let mut stack: Vec<(Handle, bool)> = vec![(v, false)];
+        while let Some((u, expanded)) = stack.pop() {
+            if self.memo.contains_key(&u) {
+                continue;
+            }
+            let parents = self.node.tangle.parents(u);
+            if expanded {
+                let ok = parents
+                    .iter()
+                    .all(|&p| self.settled(p) || self.memo.get(&p).copied().unwrap_or(false))
+                    && self.own_ok(u);
+                self.memo.insert(u, ok);
+            } else {
+                stack.push((u, true));
+                for &p in parents {
+                    if !self.settled(p) && !self.memo.contains_key(&p) {
+                        stack.push((p, false));
+                    }
+                }
+            }
+        }
+        self.memo.get(&v).copied().unwrap_or(false)
+    }
+
+    /// The checks on `v`'s own transaction.
+    fn own_ok(&self, v: Handle) -> bool {
+        let node = self.node;
+        let id = node.tangle.id(v);
+        let Some(stored) = node.store.get(&id) else {
+            return false;
+        };
+        let Some(transaction) = stored.message.payload().and_then(Payload::as_transaction) else {
+            return true;
+        };
+        let signatures = match stored.metadata.signatures_valid {
+            Some(valid) => valid,
+            None => *node
+                .checked_early()
+                .entry(id)
+                .or_insert_with(|| signatures_ok(transaction)),
+        };
+        if !signatures || rival_reason(&node.store, &node.tangle, &node.spenders, &id).is_some() {
+            return false;
+        }
+        let mut all_in_ledger = true;
+        for input in transaction.essence().inputs() {
+            let output = input.output_id();
+            if node.ledger.is_unspent(output) {
+                continue;
+            }
+            all_in_ledger = false;
+            if node.ledger.spent(output).is_some() {
+                return false;
+            }
+            // Created by a transaction of the unconfirmed cone: its creator must be an ancestor.
+            if !self.created_below(v, output) {
+                return false;
+            }
+        }
+        !all_in_ledger
+            || node
+                .ledger
+                .check_transaction(transaction, node.ledger.index().saturating_add(1), false)
+                .is_ok()
+    }
+
+    /// Whether a transaction in `v`'s unconfirmed strict past cone creates `output` (rare: only
+    /// for inputs the ledger does not hold yet, so the transaction ids are hashed only then).
+    fn created_below(&self, v: Handle, output: &OutputId) -> bool {
+        let node = self.node;
+        let mut stack: Vec<Handle> = node.tangle.parents(v).to_vec();
+        let mut seen: std::collections::HashSet<Handle> = std::collections::HashSet::new();
+        while let Some(u) = stack.pop() {
+            if self.settled(u) || !seen.insert(u) {
+                continue;
+            }
+            let creates = node
+                .store
+                .get(&node.tangle.id(u))
+                .and_then(|m| m.message.payload())
+                .and_then(Payload::as_transaction)
+                .is_some_and(|tx| {
+                    tx.id() == *output.transaction_id()
+                        && usize::from(output.index()) < tx.essence().outputs().len()
+                });
+            if creates {
+                return true;
+            }
+            stack.extend(node.tangle.parents(u).iter().copied());
+        }
+        false
+    }
+
+    /// Up to `count` clean messages nearest below the tips: highest first, then by id.
+    fn nearest_clean(&mut self, count: usize) -> Vec<Handle> {
+        let tangle = &self.node.tangle;
+        let mut found: Vec<Handle> = Vec::new();
+        let mut seen: std::collections::HashSet<Handle> = std::collections::HashSet::new();
+        let mut queue: Vec<Handle> = tangle.tips().to_vec();
+        while let Some(v) = queue.pop() {
+            if !seen.insert(v) {
+                continue;
+            }
+            if self.clean(v) {
+                found.push(v);
+            } else {
+                queue.extend(tangle.parents(v).iter().copied());
+            }
+        }
+        found.sort_by_key(|&h| (Reverse(tangle.height(h)), tangle.id(h)));
+        found.truncate(count);
+        found
     }
 }

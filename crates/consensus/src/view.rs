@@ -1,5 +1,5 @@
 //! A read-only view of a ledger, so that wallets can read balances and unspent outputs from the
-//! in-process [`Ledger`](crate::Ledger) or [`Node`](crate::Node) today, and from a remote node
+//! in-process [`Ledger`] or [`Node`] today, and from a remote node
 //! later, through one trait.
 
 use tangle_model::{Address, OutputId};

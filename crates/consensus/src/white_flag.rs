@@ -14,6 +14,7 @@
 use std::collections::HashSet;
 
 use tangle_crypto::merkle::merkle_root_by;
+use tangle_graph::IdHashBuilder;
 use tangle_model::{MessageId, MilestonePayload, TransactionPayload};
 
 use crate::conflict::ConflictReason;
@@ -37,6 +38,14 @@ pub trait ConeView {
     /// (the transaction then conflicts with reason 5), `None` (the default) not checked yet, in
     /// which case the ledger verifies them.
     fn signatures_verified(&self, id: &MessageId) -> Option<bool> {
+        let _ = id;
+        None
+    }
+
+    /// A conflict decided outside the ledger: `Some(reason)` if `id`'s transaction must not be
+    /// applied whatever the ledger says (a coordinator-free node's non-preferred conflict); the
+    /// default, `None`, leaves the decision to the ledger.
+    fn excluded(&self, id: &MessageId) -> Option<ConflictReason> {
         let _ = id;
         None
     }
@@ -100,7 +109,8 @@ pub fn order<V: ConeView + ?Sized>(
     roots: &[MessageId],
 ) -> Result<Vec<MessageId>, WhiteFlagError> {
     let mut order = Vec::new();
-    let mut visited: HashSet<MessageId> = HashSet::new();
+    // Ids are uniform hashes: the graph's keyed hasher is enough, and cheaper than SipHash.
+    let mut visited: HashSet<MessageId, IdHashBuilder> = HashSet::default();
     // Each frame: a message and the position of the next parent to look at.
     let mut stack: Vec<(MessageId, usize)> = Vec::new();
     for root in roots {
@@ -163,6 +173,10 @@ pub fn apply_cone<V: ConeView + ?Sized>(
     let mut conflicts = Vec::new();
     for id in &referenced {
         if let Some(transaction) = view.transaction(id) {
+            if let Some(reason) = view.excluded(id) {
+                conflicts.push((*id, reason));
+                continue;
+            }
             let result = match view.signatures_verified(id) {
                 None => ledger.apply_transaction(&mut diff, *id, transaction),
                 Some(true) => ledger.apply_preverified_transaction(&mut diff, *id, transaction),

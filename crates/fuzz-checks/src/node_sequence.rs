@@ -1,13 +1,18 @@
-//! The `node_sequence` property: a message sequence driven by arbitrary bytes, fed to a
-//! [`Node`] with genesis outputs; the ledger invariants hold after every step.
+//! The `node_sequence` property: a message sequence driven by arbitrary bytes, fed to two
+//! [`Node`]s with genesis outputs, one confirming by milestones, one coordinator-free by
+//! cumulative weight ([`WeightRule`], `W` from the input length); the ledger invariants hold
+//! after every step in both, no two applied transactions ever spend one output, and in the
+//! weight node a message is confirmed exactly when its cumulative weight reaches `W`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use tangle_consensus::pipeline::PipelineConfig;
 use tangle_consensus::white_flag::apply_cone;
-use tangle_consensus::{ConeView, Ledger, MilestoneRule, Node, NodeConfig};
+use tangle_consensus::{
+    ConeView, ConfirmationRule, Ledger, MilestoneRule, Node, NodeConfig, WeightRule,
+};
 use tangle_crypto::address::Ed25519Address;
 use tangle_crypto::ed25519::SigningKey;
 use tangle_model::{
@@ -22,6 +27,7 @@ const OWNERS: usize = 4;
 const MAX_STEPS: usize = 48;
 
 type FuzzNode = Node<MilestoneRule, ChaCha8Rng>;
+type WeightNode = Node<WeightRule, ChaCha8Rng>;
 
 /// Reads operation bytes; `None` once the input is exhausted.
 struct Cursor<'a> {
@@ -208,7 +214,7 @@ fn next_message(world: &mut World, node: &FuzzNode, cursor: &mut Cursor<'_>) -> 
 
 /// The ledger invariants: supply constant, no output both unspent and spent, balances equal to
 /// the sum of each address's unspent outputs, derived indexes consistent.
-fn check_invariants(node: &FuzzNode, supply: u64) {
+fn check_invariants<C: ConfirmationRule>(node: &Node<C, ChaCha8Rng>, supply: u64) {
     let ledger: &Ledger = node.ledger();
     assert_eq!(ledger.total_supply(), supply, "total supply changed");
     let mut sums: BTreeMap<Address, u64> = BTreeMap::new();
@@ -233,6 +239,49 @@ fn check_invariants(node: &FuzzNode, supply: u64) {
         assert_eq!(node.balance(address), *sum, "node balance differs");
     }
     assert!(ledger.is_consistent(), "ledger indexes inconsistent");
+    let mut spent = HashSet::new();
+    for id in node.store().ids() {
+        let Some(message) = node.message(id) else {
+            continue;
+        };
+        let included = node.metadata(id).is_some_and(|meta| meta.is_included());
+        if let (true, Some(tx)) = (
+            included,
+            message.payload().and_then(Payload::as_transaction),
+        ) {
+            for input in tx.essence().inputs() {
+                assert!(spent.insert(*input.output_id()), "an output spent twice");
+            }
+        }
+    }
+}
+
+/// The weight rule's own invariant: a solid message is confirmed exactly when its cumulative
+/// weight reaches `W`, and the confirmed set is closed under taking parents.
+fn check_weight(node: &WeightNode, weight: u64) {
+    let tangle = node.tangle();
+    for id in node.store().ids() {
+        let (Some(meta), Some(handle)) = (node.metadata(id), tangle.handle(id)) else {
+            continue;
+        };
+        let heavy = tangle
+            .cumulative_weight(handle)
+            .is_some_and(|w| w >= weight);
+        assert_eq!(
+            meta.referenced_by.is_some(),
+            heavy,
+            "confirmed differs from weight ≥ W"
+        );
+        if meta.referenced_by.is_some() {
+            for parent in tangle.parents(handle) {
+                assert!(
+                    tangle.is_solid_entry_point(*parent)
+                        || tangle.milestone_index(*parent).is_some(),
+                    "a confirmed message has an unconfirmed parent"
+                );
+            }
+        }
+    }
 }
 
 /// Feeds a message sequence built from `data` to a node holding genesis outputs and checks the
@@ -241,8 +290,8 @@ pub fn node_sequence(data: &[u8]) -> bool {
     run(data).0
 }
 
-/// [`node_sequence`], also returning the node at the end.
-fn run(data: &[u8]) -> (bool, FuzzNode) {
+/// [`node_sequence`], also returning the milestone node and the weight node at the end.
+fn run(data: &[u8]) -> (bool, FuzzNode, WeightNode) {
     let owners: Vec<SigningKey> = (0..OWNERS)
         .map(|i| SigningKey::from_bytes(&[i as u8 + 1; 32]))
         .collect();
@@ -278,9 +327,21 @@ fn run(data: &[u8]) -> (bool, FuzzNode) {
         },
         ..NodeConfig::default()
     };
+    let weight = 2 + data.len() as u64 % 3;
+    let mut weighted = Node::new(
+        NodeConfig {
+            signature_batch: 1 + data.len() % 5,
+            ..config.clone()
+        },
+        WeightRule::new(weight).expect("W ≥ 1"),
+        ledger.clone(),
+        ChaCha8Rng::seed_from_u64(8),
+    )
+    .expect("node");
     let mut node = Node::new(config, rule, ledger, ChaCha8Rng::seed_from_u64(7)).expect("node");
     let supply = node.ledger().total_supply();
     check_invariants(&node, supply);
+    check_invariants(&weighted, supply);
 
     let mut cursor = Cursor { data };
     let mut accepted = false;
@@ -291,6 +352,15 @@ fn run(data: &[u8]) -> (bool, FuzzNode) {
             }
             continue;
         };
+        let index_before = weighted.ledger().index();
+        if weighted.submit(&bytes).is_ok() {
+            assert!(
+                weighted.ledger().index() >= index_before,
+                "ledger index went back"
+            );
+        }
+        check_invariants(&weighted, supply);
+        check_weight(&weighted, weight);
         let index_before = node.ledger().index();
         if let Ok(submission) = node.submit(&bytes) {
             accepted = true;
@@ -304,7 +374,7 @@ fn run(data: &[u8]) -> (bool, FuzzNode) {
         }
         check_invariants(&node, supply);
     }
-    (accepted, node)
+    (accepted, node, weighted)
 }
 
 #[cfg(test)]
@@ -321,17 +391,25 @@ mod tests {
 
     #[test]
     fn seeds_reach_confirmations() {
-        let (accepted, node) = run(&seed("seed-transfer-milestone"));
+        let (accepted, node, _) = run(&seed("seed-transfer-milestone"));
         assert!(accepted);
         assert_eq!(node.ledger().index(), 1);
         assert_eq!(node.confirmations()[0].applied, 1);
 
-        let (_, node) = run(&seed("seed-double-spend"));
+        let (_, node, _) = run(&seed("seed-double-spend"));
         assert_eq!(node.ledger().index(), 1);
         let step = node.confirmations()[0];
         assert_eq!((step.applied, step.conflicts), (1, 1));
 
-        let (_, node) = run(&seed("seed-chain-two-milestones"));
+        let (_, node, _) = run(&seed("seed-chain-two-milestones"));
         assert_eq!(node.ledger().index(), 2);
+
+        // A transfer under six approvers: the weight node confirms it without milestones.
+        let (accepted, node, weighted) = run(&seed("seed-weight-chain"));
+        assert!(accepted);
+        assert_eq!(node.ledger().index(), 0);
+        assert!(weighted.ledger().index() >= 1);
+        let applied: usize = weighted.confirmations().iter().map(|c| c.applied).sum();
+        assert_eq!(applied, 1);
     }
 }

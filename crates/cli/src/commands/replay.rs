@@ -1,20 +1,25 @@
 //! `tangle replay`: feeds a file of hex messages, in order, to an in-process node and prints what
 //! happened: accepted, rejected by rule, milestones applied or refused, conflicts by reason, what
-//! was confirmed, and the final balances.
+//! was confirmed, and the final balances. Confirmation is by milestones (`--coordinator-key`) or,
+//! coordinator-free, by cumulative weight (`--weight`) and/or confidence (`--confidence`).
 
 use std::collections::BTreeMap;
 use std::io::Read;
 
 use clap::Args;
-use rand::rngs::OsRng;
+use rand::SeedableRng;
+use rand::rngs::{OsRng, StdRng};
 use serde_json::{Value, json};
 use tangle::consensus::ledger::LedgerError;
 use tangle::consensus::pipeline::{MAINNET_MIN_POW_SCORE, PipelineConfig};
+use tangle::consensus::weight::DEFAULT_SAMPLES;
 use tangle::consensus::{
-    ConflictReason, Ledger, MessageStore, MilestoneRule, Node, NodeConfig, NodeError, SubmitStatus,
+    ConfirmationRule, ConflictReason, Ledger, MessageStore, MilestoneRule, Node, NodeConfig,
+    NodeError, SubmitStatus, WeightRule, WeightRuleError,
 };
 use tangle::crypto::address::{Address, Ed25519Address, Hrp, HrpError, decode_bech32};
 use tangle::crypto::ed25519::PublicKey;
+use tangle::graph::select::Urts;
 use tangle::model::{Output, OutputId, RuleError, TransactionId};
 
 use crate::hex_input::{read_hex, read_hex_array};
@@ -39,6 +44,15 @@ pub(crate) struct ReplayArgs {
     /// more.
     #[arg(long = "genesis", value_name = "ADDRESS=AMOUNT")]
     genesis: Vec<String>,
+    /// Coordinator-free: confirm a message (and its past cone) once its cumulative weight (own
+    /// weight 1 per message) reaches W. Not with `--coordinator-key`.
+    #[arg(long, value_name = "W")]
+    weight: Option<u64>,
+    /// Coordinator-free: confirm a message once its confirmation confidence (share of 200 URTS
+    /// tip selections approving it, fixed seed) reaches θ in (0, 1]. Not with
+    /// `--coordinator-key`.
+    #[arg(long, value_name = "THETA")]
+    confidence: Option<f64>,
     /// Human-readable part of the Bech32 addresses printed (`iota`, `atoi`, …).
     #[arg(long, default_value = "iota")]
     hrp: String,
@@ -58,6 +72,10 @@ pub(crate) enum ReplayError {
     CoordinatorKey(String),
     #[error("--threshold must be at least 1")]
     ZeroThreshold,
+    #[error("--weight/--confidence (coordinator-free) cannot be combined with --coordinator-key")]
+    RuleConflict,
+    #[error("--weight/--confidence: {0}")]
+    Weight(#[from] WeightRuleError),
     #[error("--genesis {0:?}: expected ADDRESS=AMOUNT with a Bech32 or 64-hex-digit address")]
     Genesis(String),
     #[error("--genesis {text:?}: {source}")]
@@ -115,9 +133,39 @@ pub(crate) fn run(args: ReplayArgs) -> Result<String, ReplayError> {
         },
         ..NodeConfig::default()
     };
-    let mut node = Node::new(config, MilestoneRule::new(keys, threshold), ledger, OsRng)?;
-
     let text = read_file(&args.file)?;
+    if args.weight.is_some() || args.confidence.is_some() {
+        if !keys.is_empty() {
+            return Err(ReplayError::RuleConflict);
+        }
+        let mut rule = match args.weight {
+            Some(weight) => WeightRule::new(weight)?,
+            None => WeightRule::confidence_only(),
+        };
+        if let Some(theta) = args.confidence {
+            rule = rule.with_confidence(
+                theta,
+                DEFAULT_SAMPLES,
+                Urts::new(),
+                StdRng::seed_from_u64(0),
+            )?;
+        }
+        let node = Node::new(config, rule, ledger, OsRng)?;
+        replay(node, &text, &args, &hrp, "weight")
+    } else {
+        let node = Node::new(config, MilestoneRule::new(keys, threshold), ledger, OsRng)?;
+        replay(node, &text, &args, &hrp, "milestones")
+    }
+}
+
+/// Feeds every line of `text` to `node` and renders the summary.
+fn replay<C: ConfirmationRule>(
+    mut node: Node<C, OsRng>,
+    text: &str,
+    args: &ReplayArgs,
+    hrp: &Hrp,
+    confirmation: &str,
+) -> Result<String, ReplayError> {
     let mut summary = Summary::default();
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
@@ -154,7 +202,8 @@ pub(crate) fn run(args: ReplayArgs) -> Result<String, ReplayError> {
     }
     // Messages still waiting for parents (those that arrived pending may have become solid).
     let still_pending = node.store().len().saturating_sub(node_solid(&node));
-    let report = report(&node, &summary, still_pending, &hrp);
+    let mut report = report(&node, &summary, still_pending, hrp);
+    report["confirmation"] = json!(confirmation);
     if args.json {
         Ok(serde_json::to_string_pretty(&report)?)
     } else {
@@ -162,9 +211,7 @@ pub(crate) fn run(args: ReplayArgs) -> Result<String, ReplayError> {
     }
 }
 
-type ReplayNode = Node<MilestoneRule, OsRng>;
-
-fn node_solid(node: &ReplayNode) -> usize {
+fn node_solid<C: ConfirmationRule>(node: &Node<C, OsRng>) -> usize {
     node.store()
         .ids()
         .filter(|id| node.metadata(id).is_some_and(|m| m.solid))
@@ -208,7 +255,12 @@ fn genesis_output(index: usize, text: &str) -> Result<(OutputId, Output), Replay
     Ok((id, output))
 }
 
-fn report(node: &ReplayNode, summary: &Summary, still_pending: usize, hrp: &Hrp) -> Value {
+fn report<C: ConfirmationRule>(
+    node: &Node<C, OsRng>,
+    summary: &Summary,
+    still_pending: usize,
+    hrp: &Hrp,
+) -> Value {
     let rejected: usize = summary.rejected.values().sum();
     let milestones: Vec<Value> = node
         .confirmations()
@@ -282,14 +334,21 @@ fn render_text(report: &Value) -> String {
     let milestones = report["milestones"]
         .as_array()
         .map_or(&[][..], Vec::as_slice);
+    let weight = report["confirmation"] == "weight";
     out.push(format!(
-        "milestones applied: {}, ledger index: {}",
+        "{} applied: {}, ledger index: {}",
+        if weight {
+            "confirmation steps (by weight/confidence)"
+        } else {
+            "milestones"
+        },
         milestones.len(),
         count("ledgerIndex")
     ));
     for milestone in milestones {
         out.push(format!(
-            "  milestone {} ({}): {} referenced, {} applied, {} conflicting, merkle root {}",
+            "  {} {} ({}): {} referenced, {} applied, {} conflicting, merkle root {}",
+            if weight { "step" } else { "milestone" },
             milestone["index"],
             milestone["messageId"].as_str().unwrap_or_default(),
             milestone["referenced"],
