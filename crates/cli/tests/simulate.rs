@@ -191,3 +191,215 @@ fn export_dot_writes_a_digraph() {
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
     assert!(stdout.contains("mean tips"), "{stdout}");
 }
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir: PathBuf = [env!("CARGO_TARGET_TMPDIR"), name].iter().collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Every data row of a CSV file: as many fields as the header, each a number (`inf` too).
+fn parse_csv(text: &str, header: &str) -> Vec<Vec<f64>> {
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(header));
+    let columns = header.split(',').count();
+    let rows: Vec<Vec<f64>> = lines
+        .map(|line| {
+            let row: Vec<f64> = line
+                .split(',')
+                .map(|f| {
+                    f.parse::<f64>()
+                        .unwrap_or_else(|_| panic!("{f:?} in {line:?}"))
+                })
+                .collect();
+            assert_eq!(row.len(), columns, "{line}");
+            row
+        })
+        .collect();
+    assert!(!rows.is_empty(), "no rows under {header}");
+    rows
+}
+
+#[test]
+fn out_writes_csv_series_and_svg_plots() {
+    let dir = out_dir("simulate-out");
+    let output = tangle(&[
+        "simulate",
+        "--tip-selection",
+        "urts",
+        "--transactions",
+        "4000",
+        "--json",
+        "--out",
+        dir.to_str().expect("utf-8 path"),
+    ]);
+    let json = stdout_json(&output);
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let tips = parse_csv(&read("tips.csv"), "time,view_tips,global_tips");
+    assert!(tips.len() >= 900, "{}", tips.len());
+    assert!(tips.windows(2).all(|w| w[0][0] < w[1][0]), "time increases");
+    let cw = parse_csv(&read("cw_growth.csv"), "age,mean_weight");
+    assert_eq!(cw.len(), 101);
+    assert_eq!(cw[0], vec![0.0, 1.0]);
+    let waits = parse_csv(&read("approval_time.csv"), "from,to,count");
+    assert!(waits.last().expect("a row")[1].is_infinite());
+    let counted: f64 = waits.iter().map(|r| r[2]).sum();
+    assert!(counted > 1_000.0, "{counted}");
+    let approvers = parse_csv(&read("approvers.csv"), "approvers,share");
+    let shares: f64 = approvers.iter().map(|r| r[1]).sum();
+    assert!((shares - 1.0).abs() < 1e-9);
+    assert_eq!(
+        approvers.len(),
+        json["approvers_histogram"].as_array().expect("array").len()
+    );
+    for svg in ["tips.svg", "cw_growth.svg", "approval_time.svg"] {
+        let text = read(svg);
+        assert!(
+            text.starts_with("<svg"),
+            "{svg}: {}",
+            &text[..40.min(text.len())]
+        );
+        assert!(text.trim_end().ends_with("</svg>"), "{svg}");
+    }
+    // The new metrics are in the JSON too.
+    for key in [
+        "cw_slope",
+        "cw_adaptation_time",
+        "confirmation_latency_weight",
+        "confirmation_latency_confidence",
+        "cumulative_weight_growth",
+        "confirmation",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    let slope = json["cw_slope"].as_f64().expect("a slope");
+    assert!(
+        (slope / 10.0 - 1.0).abs() < 0.1,
+        "URTS weight grows at ≈ λ = 10: {slope}"
+    );
+}
+
+#[test]
+fn each_scenario_runs_and_reports_its_outcome() {
+    for (scenario, outcome) in [
+        ("parasite-chain", "parasite_chain"),
+        ("tip-spam", "tip_spam"),
+        ("splitting", "splitting"),
+    ] {
+        let dir = out_dir(&format!("simulate-{scenario}"));
+        let json = stdout_json(&tangle(&[
+            "simulate",
+            "--tip-selection",
+            "urts",
+            "--transactions",
+            "3000",
+            "--warmup",
+            "500",
+            "--scenario",
+            scenario,
+            "--attacker-share",
+            "0.3",
+            "--json",
+            "--out",
+            dir.to_str().expect("utf-8 path"),
+        ]));
+        assert_eq!(json["scenario"], scenario);
+        assert!(json["outcome"].get(outcome).is_some(), "{json}");
+        assert!(json["mean_tips"].as_f64().expect("tips") > 0.0);
+        assert!(json["attacker_transactions"].as_u64().expect("count") > 0);
+        assert_eq!(json["parameters"][outcome]["share"], 0.3);
+        let tips = std::fs::read_to_string(dir.join("tips.csv")).expect("tips.csv");
+        parse_csv(&tips, "time,view_tips,global_tips");
+        let svg = std::fs::read_to_string(dir.join("tips.svg")).expect("tips.svg");
+        assert!(svg.starts_with("<svg"));
+    }
+    // q = 0.3 against URTS: the parasite's ≈ 36 tips outnumber the honest ≈ 14.
+    let json = stdout_json(&tangle(&[
+        "simulate",
+        "--tip-selection",
+        "urts",
+        "--transactions",
+        "3000",
+        "--warmup",
+        "500",
+        "--scenario",
+        "parasite-chain",
+        "--attacker-share",
+        "0.3",
+        "--runs",
+        "4",
+        "--json",
+    ]));
+    assert_eq!(json["runs"], 4);
+    let rate = json["success_rate"].as_f64().expect("a rate");
+    assert!(rate >= 0.5, "{rate}");
+}
+
+#[test]
+fn quiet_and_piped_runs_print_nothing_on_stderr() {
+    for quiet in [true, false] {
+        let mut args = vec![
+            "simulate",
+            "--tip-selection",
+            "urts",
+            "--transactions",
+            "20000",
+            "--runs",
+            "2",
+        ];
+        if quiet {
+            args.push("--quiet");
+        }
+        let output = tangle(&args);
+        assert!(output.status.success());
+        // stderr is a pipe here, so the progress bar stays hidden either way.
+        assert!(
+            output.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("mean tips"));
+    }
+}
+
+#[test]
+fn invalid_scenario_options_exit_1_naming_the_rule() {
+    for (args, rule) in [
+        (
+            &["--scenario", "tip-spam", "--attacker-share", "1"][..],
+            "attacker_share",
+        ),
+        (
+            &["--scenario", "parasite-chain", "--hide-time", "-2"][..],
+            "hide_time",
+        ),
+        (
+            &["--scenario", "splitting", "--export-dot", "x.dot"][..],
+            "--export-dot",
+        ),
+        (
+            &["--confirmation-confidence", "0"][..],
+            "confirmation_confidence",
+        ),
+    ] {
+        let output = tangle(
+            &[
+                &[
+                    "simulate",
+                    "--tip-selection",
+                    "urts",
+                    "--transactions",
+                    "2000",
+                ][..],
+                args,
+            ]
+            .concat(),
+        );
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).expect("utf-8");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(rule), "{args:?}: {stderr}");
+    }
+}

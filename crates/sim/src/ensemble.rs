@@ -94,8 +94,10 @@ pub struct EnsembleReport {
     pub runs: u32,
     /// The ensemble seed; run `r` used [`derive_seed`]`(seed, r)`.
     pub seed: u64,
-    /// Mean and 95 % CI of `mean_tips`, `mean_global_tips`, `mean_first_approval_time` and
-    /// `orphan_rate` (keyed by those names).
+    /// Mean and 95 % CI of `mean_tips`, `mean_global_tips`, `mean_first_approval_time`,
+    /// `orphan_rate`, `cw_slope`, `cw_adaptation_time`, `confirmation_latency_weight` and
+    /// `confirmation_latency_confidence` (keyed by those names; the last four over the runs
+    /// that define them).
     pub estimates: BTreeMap<&'static str, Estimate>,
     /// Per-run reports, run 0 first.
     pub reports: Vec<SimReport>,
@@ -124,47 +126,15 @@ impl Simulation {
                 reason: "must be at least 1",
             });
         }
-        let threads = match threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            t => t,
-        }
-        .min(runs as usize);
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<Option<Result<SimReport, SimError>>>> =
-            Mutex::new(vec![None; runs as usize]);
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(|| {
-                    let mut selector = make_selector();
-                    loop {
-                        let r = next.fetch_add(1, Ordering::Relaxed);
-                        if r >= runs as usize {
-                            break;
-                        }
-                        let out = self.run(&mut selector, derive_seed(seed, r as u32));
-                        if let Ok(mut slots) = results.lock() {
-                            slots[r] = Some(out);
-                        }
-                    }
-                });
-            }
-        });
-        let slots = results.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut reports = Vec::with_capacity(runs as usize);
-        for slot in slots {
-            match slot {
-                Some(Ok(report)) => reports.push(report),
-                Some(Err(e)) => return Err(e),
-                None => {
-                    return Err(SimError::InvalidConfig {
-                        name: "runs",
-                        reason: "a worker thread panicked",
-                    });
-                }
-            }
-        }
+        let reports = parallel_runs(runs, threads, make_selector, |selector, r| {
+            self.run(selector, derive_seed(seed, r))
+        })?;
         let metric = |f: fn(&SimReport) -> f64| -> Estimate {
             Estimate::of(&reports.iter().map(f).collect::<Vec<_>>())
+        };
+        // Metrics that a run may leave undefined are averaged over the runs that define them.
+        let partial = |f: fn(&SimReport) -> Option<f64>| -> Estimate {
+            Estimate::of(&reports.iter().filter_map(f).collect::<Vec<_>>())
         };
         let mut estimates = BTreeMap::new();
         estimates.insert("mean_tips", metric(|r| r.mean_tips));
@@ -174,6 +144,19 @@ impl Simulation {
             metric(|r| r.mean_first_approval_time),
         );
         estimates.insert("orphan_rate", metric(|r| r.orphan_rate));
+        estimates.insert("cw_slope", partial(|r| r.cumulative_weight_growth.slope));
+        estimates.insert(
+            "cw_adaptation_time",
+            partial(|r| r.cumulative_weight_growth.adaptation_time),
+        );
+        estimates.insert(
+            "confirmation_latency_weight",
+            partial(|r| r.confirmation.mean_latency_weight),
+        );
+        estimates.insert(
+            "confirmation_latency_confidence",
+            partial(|r| r.confirmation.mean_latency_confidence),
+        );
         Ok(EnsembleReport {
             runs,
             seed,
@@ -181,6 +164,69 @@ impl Simulation {
             reports,
         })
     }
+}
+
+/// Runs `work(state, r)` for `r` in `0..runs` on `threads` scoped threads (0 = available
+/// parallelism), each thread with its own `state` from `make_state` (a selector). Results come
+/// back in run order; the first failing run's error (lowest run number) is returned. Each run
+/// must depend only on `r`, so that results do not depend on `threads`.
+pub(crate) fn parallel_runs<S, T, F, W>(
+    runs: u32,
+    threads: usize,
+    make_state: F,
+    work: W,
+) -> Result<Vec<T>, SimError>
+where
+    T: Send,
+    F: Fn() -> S + Sync,
+    W: Fn(&mut S, u32) -> Result<T, SimError> + Sync,
+{
+    if runs == 0 {
+        return Err(SimError::InvalidConfig {
+            name: "runs",
+            reason: "must be at least 1",
+        });
+    }
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        t => t,
+    }
+    .min(runs as usize);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<T, SimError>>>> =
+        Mutex::new((0..runs).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut state = make_state();
+                loop {
+                    let r = next.fetch_add(1, Ordering::Relaxed);
+                    if r >= runs as usize {
+                        break;
+                    }
+                    let out = work(&mut state, r as u32);
+                    if let Ok(mut slots) = results.lock() {
+                        slots[r] = Some(out);
+                    }
+                }
+            });
+        }
+    });
+    let slots = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut out = Vec::with_capacity(runs as usize);
+    for slot in slots {
+        match slot {
+            Some(Ok(v)) => out.push(v),
+            Some(Err(e)) => return Err(e),
+            None => {
+                return Err(SimError::InvalidConfig {
+                    name: "runs",
+                    reason: "a worker thread panicked",
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -38,6 +38,62 @@
 //! * **`approvers_histogram`** — entry `n` is the share of measured transactions with exactly
 //!   `n` distinct direct approvers issued by `t_N`.
 //!
+//! ## Sampled transactions ([`MetricsConfig`])
+//! `S` transactions (default 100) are followed: issue numbers spread evenly over those after
+//! the warm-up whose horizon `A` (default `30h + (20 + 2W)/λ`) ends by `t_N`. For a sample `x`
+//! issued at `tₓ` and a time `t`, `cw(x, t)` is its cumulative weight counting the transactions
+//! *issued* by `t` (its own weight plus that of every direct or indirect approver issued by
+//! `t`; a node that sees with delay `h` sees the same curve `h` later).
+//! * **Cumulative-weight growth** ([`CwGrowth`], JSON `cumulative_weight_growth`) — the mean
+//!   over the samples of `cw(x, tₓ + a)` at ages `a = 0, A/(P−1), …, A` (`P = 101`). Its
+//!   **`slope`** (`cw_slope`) is the least-squares slope over `a ∈ [A/2, A]` (the linear phase;
+//!   λ·E[own weight] once every arrival approves `x`, as the whitepaper shows for URTS); its
+//!   **`adaptation_time`** (`cw_adaptation_time`) is the first grid age `a` from which the curve
+//!   rises by at least 90 % of the slope per time unit over `[a, a + A/10]` (the end of the
+//!   whitepaper's adaptation phase).
+//! * **Confirmation latency** ([`Confirmation`]) — for threshold `W` (default 100), the time
+//!   from `tₓ` until the first issue at which `cw(x, ·) ≥ W`; for θ (default 0.95), the time until
+//!   the first issue after which the **tip confidence** — the share of the global tips (see
+//!   `G`) whose past cone holds `x` (or that are `x`) — is at least θ. The tip confidence is
+//!   the confirmation confidence under uniform tip selection of one tip, the same yardstick
+//!   for every algorithm (a selector that leaves tips behind never reaches a high θ). Means
+//!   (`confirmation_latency_weight`, `confirmation_latency_confidence`) are over the samples
+//!   that reach the threshold within `A`; the shares that do are reported too.
+//!
+//! The event loop only records the global tip count at each sample's issue; the rest is read
+//! off the final graph, so these metrics cost a few milliseconds per run.
+//!
+//! # Attack scenarios ([`Scenario`], [`Simulation::run_scenario`])
+//! An attacker owns a share `q` of the arrivals while it attacks: each arrival is its own with
+//! probability `q`. Honest transactions never approve both sides of a conflict (a conflicting
+//! selection is redrawn up to [`CONFLICT_RETRIES`] times, then the tips of the first side
+//! drawn are kept). The attack starts at `t_c`, the issue of transaction `warmup`.
+//! * **Parasite chain** ([`ParasiteChain`]) — the honest transaction issued at `t_c` is the
+//!   payment `P`. At `t_c` the attacker issues the double spend `D`, approving the newest
+//!   visible transaction issued at least `root_age` earlier (an old one),
+//!   and keeps it hidden. Until `t_r = t_c + hide_time` each of its arrivals extends the hidden
+//!   parasite: member `j` approves member `⌊(j−1)/2⌋` (`D` = member 0), a binary tree whose
+//!   leaves — half the parasite — are tips. At `t_r` the parasite becomes visible at once and
+//!   the attacker stops. **Success**: of the honest transactions issued in
+//!   `(t_r + eval_time/2, t_r + eval_time]`, more have `D` than `P` in their past cone, i.e. the
+//!   honest tip selection has moved to the attacker's branch. The run ends at
+//!   `t_r + eval_time`. Ensembles report the success rate (`success`).
+//! * **Tip spam** ([`TipSpam`]) — from `t_c` on, each attacker arrival is a lazy transaction:
+//!   it approves up to `k` distinct visible transactions drawn uniformly among those issued in
+//!   `[t − 2·lazy_age, t − lazy_age]`. Reported: tips (`mean_tips`, `final_tips`), the orphan
+//!   rates of honest and lazy transactions (measured transactions as above, split by issuer),
+//!   and the share of honest transactions approving a lazy one.
+//! * **Splitting** ([`Splitting`]) — at `t_c` the attacker issues two conflicting transactions
+//!   `A` and `B` approving the same tips (those the selector returns). The *weight* of a branch
+//!   is the own weight of the issued transactions whose past cone holds its root but not the
+//!   other. Once both roots are visible, each attacker arrival approves the root of the lighter
+//!   branch (adding weight and a tip to it). The split **ends** at the first issue after which
+//!   the weights differ by more than `gap` (default `2λh + 10`); `survival_time` is the time
+//!   from `t_c` until then, or until `t_N` if it never ends (`survived`).
+//!
+//! Runs are deterministic per seed (the attacker draws from its own stream), and
+//! [`Simulation::run_scenario_ensemble`] gives the same results whatever the thread count.
+//!
 //! # Example
 //! ```
 //! use tangle_graph::select::Urts;
@@ -55,21 +111,45 @@
 //! mean and Student 95 % confidence interval of each scalar metric ([`Estimate`]). Results are
 //! bit-for-bit the same whatever the thread count.
 //!
+//! # Output and progress
+//! [`output`] writes the `--out` files: CSV series (tips over time, cumulative-weight growth,
+//! approval-time histogram, approvers histogram; [`MetricsConfig::series`] records them) and,
+//! with the `plots` feature, SVG plots of the first three. [`Simulation::with_progress`] takes
+//! a callback that the running thread(s) call every [`PROGRESS_EVERY`] arrivals; the library
+//! draws nothing and starts no thread for it.
+//!
+//! # Done / not done
+//! Done: the model, every metric above, ensembles, the three scenarios (also as ensembles),
+//! CSV/SVG output, the progress callback. Not done: the confidence threshold uses the tip
+//! confidence defined above, not the confirmation confidence of the selector under test (that
+//! needs selector runs on past states of the graph); the parasite's shape is fixed (a binary
+//! tree; no references back into the main tangle while hidden); scenarios record no
+//! cumulative-weight or approval-time series.
+//!
 //! # Features
-//! None. No global state; the only clock read is the wall-clock `elapsed_seconds` of a
-//! report.
+//! * `plots` (off by default) — SVG plots in [`output`] (plotters with its SVG backend only).
+//!
+//! No global state; the only clock read is the wall-clock `elapsed_seconds` of a report.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod config;
 mod ensemble;
+mod metrics;
+pub mod output;
 mod report;
 mod run;
+mod scenario;
 
 pub use config::{Delay, Edges, SimConfig, Weights};
 pub use ensemble::{EnsembleReport, Estimate, derive_seed};
+pub use metrics::{Confirmation, CwGrowth, MetricsConfig, Series, TipPoint};
 pub use report::SimReport;
-pub use run::{SimTangle, Simulation, TICKS_PER_UNIT};
+pub use run::{PROGRESS_EVERY, Progress, SimTangle, Simulation, TICKS_PER_UNIT};
+pub use scenario::{
+    CONFLICT_RETRIES, Outcome, ParasiteChain, Scenario, ScenarioEnsemble, ScenarioReport,
+    Splitting, TipSpam,
+};
 
 use tangle_graph::InsertError;
 use tangle_graph::select::SelectError;

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::config::{Delay, Edges, Weights};
+use crate::metrics::{Confirmation, CwGrowth, Series};
 
 /// Metrics of one run, serialisable to JSON (the keys of `tangle simulate --json`).
 ///
@@ -55,6 +56,14 @@ pub struct SimReport {
     /// Bytes held by the graph and the approval bitmap at the end, per transaction (genesis
     /// included).
     pub memory_bytes_per_transaction: f64,
+    /// Mean cumulative-weight growth of the sampled transactions (crate docs).
+    pub cumulative_weight_growth: CwGrowth,
+    /// Confirmation latency of the sampled transactions (crate docs).
+    pub confirmation: Confirmation,
+    /// The `--out` series, when [`MetricsConfig::series`](crate::MetricsConfig::series) was
+    /// set (not serialised: the CSV files carry them).
+    #[serde(skip)]
+    pub series: Option<Series>,
     /// Wall-clock duration of the run (not deterministic).
     pub elapsed_seconds: f64,
 }

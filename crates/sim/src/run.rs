@@ -12,7 +12,16 @@ use tangle_graph::{Config, Handle, MAX_PARENTS, Tangle};
 
 use crate::SimError;
 use crate::config::{Delay, Edges, SimConfig, exponential};
+use crate::metrics::{MetricsConfig, Probe, RunFacts, measure};
 use crate::report::SimReport;
+
+/// A progress callback: called from the simulating thread(s) with the number of transactions
+/// issued since its last call (every [`PROGRESS_EVERY`] arrivals of a run, and once with the
+/// rest at its end). The library draws nothing itself; the CLI turns this into a bar.
+pub type Progress = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
+/// Arrivals between two calls of the progress callback.
+pub const PROGRESS_EVERY: u64 = 1 << 14;
 
 /// The graph a simulation grows: vertex ids are issue numbers (`0` is the genesis), vertex
 /// times are issue times in ticks ([`TICKS_PER_UNIT`] per time unit). Tip selectors run on it.
@@ -138,6 +147,8 @@ impl Areas {
 pub struct Simulation {
     config: SimConfig,
     spare: Mutex<Option<SimTangle>>,
+    metrics: MetricsConfig,
+    progress: Option<Progress>,
 }
 
 impl Clone for Simulation {
@@ -145,6 +156,8 @@ impl Clone for Simulation {
         Simulation {
             config: self.config.clone(),
             spare: Mutex::new(None),
+            metrics: self.metrics.clone(),
+            progress: self.progress.clone(),
         }
     }
 }
@@ -153,6 +166,7 @@ impl core::fmt::Debug for Simulation {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Simulation")
             .field("config", &self.config)
+            .field("metrics", &self.metrics)
             .finish_non_exhaustive()
     }
 }
@@ -164,7 +178,36 @@ impl Simulation {
         Ok(Simulation {
             config,
             spare: Mutex::new(None),
+            metrics: MetricsConfig::default(),
+            progress: None,
         })
+    }
+
+    /// Replaces the settings of the sampled-transaction metrics and series (validated).
+    pub fn with_metrics(mut self, metrics: MetricsConfig) -> Result<Self, SimError> {
+        metrics.validate()?;
+        self.metrics = metrics;
+        Ok(self)
+    }
+
+    /// The metrics settings.
+    pub fn metrics(&self) -> &MetricsConfig {
+        &self.metrics
+    }
+
+    /// Reports progress to `progress` (see [`Progress`]); it must not block for long.
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Calls the progress callback, if any.
+    pub(crate) fn report_progress(&self, done: u64) {
+        if let Some(p) = &self.progress
+            && done > 0
+        {
+            p(done);
+        }
     }
 
     /// The configuration.
@@ -258,6 +301,8 @@ impl Simulation {
         };
         let mut t_warm = 0.0;
         let mut t = 0.0;
+        let horizon = self.metrics.horizon_for(cfg.lambda, cfg.delay.mean());
+        let mut probe = Probe::new(&self.metrics, n, cfg.warmup, cfg.lambda, horizon);
 
         for seq in 1..=n {
             t += exponential(&mut process) / cfg.lambda;
@@ -293,6 +338,10 @@ impl Simulation {
                 }
             }
             global_tips += 1;
+            probe.after_arrival(seq, t, view_tips, global_tips);
+            if seq.is_multiple_of(PROGRESS_EVERY) {
+                self.report_progress(PROGRESS_EVERY);
+            }
             let delay = cfg.delay.sample(&mut process);
             let weight = cfg.weights.sample(&mut process);
             queue.push(
@@ -307,6 +356,7 @@ impl Simulation {
             );
         }
         let t_end = t;
+        self.report_progress(n % PROGRESS_EVERY);
         // Make everything visible: approver counts and first approvals are then read off the
         // graph, which holds every issued transaction.
         while let Some((id, p)) = queue.pop() {
@@ -353,6 +403,19 @@ impl Simulation {
                 c as f64 / measured as f64
             }
         };
+        let (cumulative_weight_growth, confirmation, series) = measure(
+            &tangle,
+            &self.metrics,
+            probe,
+            &RunFacts {
+                lambda: cfg.lambda,
+                mean_delay: cfg.delay.mean(),
+                warmup: cfg.warmup,
+                orphan_horizon: cfg.orphan_horizon,
+                ticks_per_unit: TICKS_PER_UNIT,
+                t_end,
+            },
+        );
         let report = SimReport {
             transactions: n,
             tip_selection: cfg.tip_selection.clone(),
@@ -380,6 +443,9 @@ impl Simulation {
             memory_bytes_per_transaction: (tangle.memory_usage().total() + approved.capacity() * 8)
                 as f64
                 / (n + 1) as f64,
+            cumulative_weight_growth,
+            confirmation,
+            series,
             elapsed_seconds: started.elapsed().as_secs_f64(),
         };
         if let Ok(mut spare) = self.spare.try_lock() {

@@ -4,11 +4,20 @@
 //!
 //! With `--runs R > 1` the runs use seeds derived from `--seed` and run in parallel; the scalar
 //! metrics are then the ensemble means, each with its 95 % confidence interval.
+//!
+//! `--scenario` runs an attack instead (parasite chain, tip spam, splitting; see the
+//! `tangle_sim` crate docs); `--out DIR` writes CSV series and SVG plots; a progress bar on
+//! stderr appears for work lasting over a second when stderr is a terminal (never with
+//! `--quiet`).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Map, Value, json};
 use tangle::graph::dot::{DotOptions, to_dot};
 use tangle::graph::rand_core::RngCore;
@@ -16,10 +25,24 @@ use tangle::graph::select::{
     EIota, Hps, Hybrid, MaxAge, Mcmc, Rurts, SelectError, Selection, TipRequest, TipSelector, Urts,
     Urw, WalkStart,
 };
+use tangle::sim::output::{self, OutputError};
 use tangle::sim::{
-    EnsembleReport, SimConfig, SimError, SimReport, SimTangle, Simulation, TICKS_PER_UNIT,
+    EnsembleReport, MetricsConfig, ParasiteChain, Scenario, ScenarioEnsemble, ScenarioReport,
+    SimConfig, SimError, SimReport, SimTangle, Simulation, Splitting, TICKS_PER_UNIT, TipSpam,
     derive_seed,
 };
+
+/// The attack scenarios `--scenario` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScenarioName {
+    /// Parasite-chain double spend: the attacker builds a hidden chain from an old transaction
+    /// (double-spending the honest payment issued at the end of the warm-up), then releases it.
+    ParasiteChain,
+    /// Tip spam / lazy tips: a share of the arrivals approves old transactions.
+    TipSpam,
+    /// Splitting: the attacker keeps two conflicting branches balanced.
+    Splitting,
+}
 
 /// The tip-selection algorithms `--tip-selection` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -91,9 +114,14 @@ pub(crate) struct SimulateArgs {
     /// Tips approved by each transaction, k (1..=8).
     #[arg(long, value_name = "K", default_value_t = 2)]
     parents: usize,
-    /// Transactions issued per run, N (the first fifth is the warm-up cut).
+    /// Transactions issued per run, N (a cap for --scenario parasite-chain, which ends with its
+    /// evaluation window).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     transactions: u64,
+    /// Warm-up cut: transactions ignored by the metrics, and after which an attack starts
+    /// (default N/5).
+    #[arg(long, value_name = "N")]
+    warmup: Option<u64>,
     /// Runs R; with R > 1 their seeds derive from `--seed` and the metrics are ensemble means
     /// with 95 % confidence intervals.
     #[arg(long, value_name = "R", default_value_t = 1)]
@@ -116,11 +144,60 @@ pub(crate) struct SimulateArgs {
     /// Write a Graphviz picture of the newest 200 transactions of the (first) run to FILE.
     #[arg(long, value_name = "FILE")]
     export_dot: Option<PathBuf>,
+    /// Weight threshold W of the confirmation latency (time until the cumulative weight of a
+    /// sampled transaction reaches W).
+    #[arg(long, value_name = "W", default_value_t = 100)]
+    confirmation_weight: u64,
+    /// Confidence threshold θ of the confirmation latency (time until a share θ of the tips
+    /// approves a sampled transaction), in (0, 1].
+    #[arg(
+        long,
+        value_name = "THETA",
+        default_value_t = 0.95,
+        allow_negative_numbers = true
+    )]
+    confirmation_confidence: f64,
+    /// Transactions sampled for the cumulative-weight growth and the confirmation latency.
+    #[arg(long, value_name = "S", default_value_t = 100)]
+    cw_samples: u32,
+    /// Run an attack scenario instead of the plain model.
+    #[arg(long, value_enum)]
+    scenario: Option<ScenarioName>,
+    /// Attacker's share q of the arrivals during its attack, in [0, 1).
+    #[arg(
+        long,
+        value_name = "Q",
+        default_value_t = 0.2,
+        allow_negative_numbers = true
+    )]
+    attacker_share: f64,
+    /// parasite-chain: time the chain is built in secret (default 20·h + 40/λ).
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    hide_time: Option<f64>,
+    /// parasite-chain: age of the old transaction the double spend approves (default 2·h + 5/λ).
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    root_age: Option<f64>,
+    /// parasite-chain: evaluation window after the release (default 10·h + 20/λ); the attacker
+    /// wins if more honest transactions of its second half approve the double spend than the
+    /// payment.
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    eval_time: Option<f64>,
+    /// tip-spam: lazy transactions approve transactions between 2·T and T old (default
+    /// 5·h + 10/λ).
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    lazy_age: Option<f64>,
+    /// splitting: the split ends when the branches' weights differ by more than G (default
+    /// 2·λ·h + 10).
+    #[arg(long, value_name = "G", allow_negative_numbers = true)]
+    split_gap: Option<f64>,
+    /// Write CSV series and SVG plots of the (first) run into DIR: tips.csv/svg,
+    /// cw_growth.csv/svg, approval_time.csv/svg, approvers.csv (a scenario: tips.csv/svg).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Print the result as one JSON object.
     #[arg(long)]
     json: bool,
-    /// Print nothing on stderr but errors (otherwise a one-line notice precedes work of a
-    /// million transactions or more when stderr is a terminal; there is no progress bar yet).
+    /// Print nothing on stderr but errors (no progress bar).
     #[arg(long)]
     quiet: bool,
 }
@@ -144,6 +221,10 @@ pub(crate) enum SimulateError {
     },
     #[error("could not render JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("{0}")]
+    Output(#[from] OutputError),
+    #[error("--export-dot is not available with --scenario")]
+    DotWithScenario,
 }
 
 /// Any of the selectors, so that an ensemble can clone one validated prototype per thread.
@@ -207,6 +288,70 @@ fn selector(args: &SimulateArgs) -> Result<AnySelector, SimulateError> {
     })
 }
 
+/// A progress bar on stderr, drawn only when stderr is a terminal, `--quiet` is off and the
+/// work has lasted a second; it is fed by the simulator's progress callback.
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new(total: u64, quiet: bool) -> (Self, Option<tangle::sim::Progress>) {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{bar:30} {percent:>3}% {human_pos}/{human_len} tx, eta {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        if quiet || !std::io::stderr().is_terminal() {
+            return (Bar { bar }, None);
+        }
+        let started = Instant::now();
+        let shown = Arc::new(AtomicBool::new(false));
+        let handle = bar.clone();
+        let progress: tangle::sim::Progress = Arc::new(move |done| {
+            handle.inc(done);
+            if !shown.load(Ordering::Relaxed) && started.elapsed() >= Duration::from_secs(1) {
+                shown.store(true, Ordering::Relaxed);
+                handle.set_draw_target(ProgressDrawTarget::stderr());
+            }
+        });
+        (Bar { bar }, Some(progress))
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn scenario(args: &SimulateArgs, name: ScenarioName) -> Scenario {
+    let share = args.attacker_share;
+    match name {
+        ScenarioName::ParasiteChain => Scenario::ParasiteChain(ParasiteChain {
+            share,
+            root_age: args.root_age,
+            hide_time: args.hide_time,
+            eval_time: args.eval_time,
+        }),
+        ScenarioName::TipSpam => Scenario::TipSpam(TipSpam {
+            share,
+            lazy_age: args.lazy_age,
+        }),
+        ScenarioName::Splitting => Scenario::Splitting(Splitting {
+            share,
+            gap: args.split_gap,
+        }),
+    }
+}
+
+fn write_error(dir: &Path, source: std::io::Error) -> SimulateError {
+    SimulateError::Write {
+        file: dir.display().to_string(),
+        source,
+    }
+}
+
 pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
     if args.runs == 0 {
         return Err(SimulateError::ZeroRuns);
@@ -214,36 +359,103 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
     if args.threads == Some(0) {
         return Err(SimulateError::ZeroThreads);
     }
+    if args.scenario.is_some() && args.export_dot.is_some() {
+        return Err(SimulateError::DotWithScenario);
+    }
     let mut config = SimConfig::new(args.lambda, args.delay, args.parents, args.transactions);
     config.cumulative_weight = args.tip_selection.weighted();
     config.tip_selection = args.tip_selection.name().to_owned();
-    let simulation = Simulation::new(config)?;
+    if let Some(warmup) = args.warmup {
+        config.warmup = warmup;
+    }
+    let metrics = MetricsConfig {
+        samples: args.cw_samples,
+        confirmation_weight: args.confirmation_weight,
+        confirmation_confidence: args.confirmation_confidence,
+        series: args.out.is_some(),
+        ..MetricsConfig::default()
+    };
+    let simulation = Simulation::new(config)?.with_metrics(metrics)?;
     let prototype = selector(&args)?;
     let work = u64::from(args.runs).saturating_mul(args.transactions);
-    if !args.quiet && work >= 1_000_000 && std::io::stderr().is_terminal() {
-        eprintln!(
-            "simulating {work} transactions ({} × {})…",
-            args.runs, args.transactions
-        );
+    let (bar, progress) = Bar::new(work, args.quiet);
+    let simulation = match progress {
+        Some(progress) => simulation.with_progress(progress),
+        None => simulation,
+    };
+    let threads = args.threads.unwrap_or(0);
+
+    if let Some(name) = args.scenario {
+        let scenario = scenario(&args, name);
+        let started = Instant::now();
+        let (report, tips) = if args.runs == 1 {
+            let report = simulation.run_scenario(&scenario, &mut prototype.clone(), args.seed)?;
+            let mut json = serde_json::to_value(&report)?;
+            if let Value::Object(map) = &mut json {
+                map.insert("runs".to_owned(), json!(1));
+                if let Some(success) = outcome_success(&report) {
+                    map.insert("success_rate".to_owned(), json!(success));
+                }
+            }
+            (json, report.tips)
+        } else {
+            let ensemble = simulation.run_scenario_ensemble(
+                &scenario,
+                || prototype.clone(),
+                args.runs,
+                args.seed,
+                threads,
+            )?;
+            let json = scenario_json(&ensemble, started.elapsed().as_secs_f64())?;
+            let tips = ensemble
+                .reports
+                .into_iter()
+                .next()
+                .map(|r| r.tips)
+                .unwrap_or_default();
+            (json, tips)
+        };
+        drop(bar);
+        if let Some(dir) = &args.out {
+            std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+            output::write_tips(dir, &tips)?;
+        }
+        return if args.json {
+            Ok(serde_json::to_string_pretty(&report)?)
+        } else {
+            Ok(render_scenario_text(&report))
+        };
     }
 
-    let report = if args.runs == 1 {
+    let (report, first) = if args.runs == 1 {
         let report = simulation.run(&mut prototype.clone(), args.seed)?;
         let mut json = serde_json::to_value(&report)?;
         if let Value::Object(map) = &mut json {
             map.insert("runs".to_owned(), json!(1));
+            for (key, value) in summary_metrics(&report) {
+                map.insert(key.to_owned(), json!(value));
+            }
         }
-        json
+        (json, report)
     } else {
         let started = std::time::Instant::now();
-        let ensemble = simulation.run_ensemble(
-            || prototype.clone(),
-            args.runs,
-            args.seed,
-            args.threads.unwrap_or(0),
-        )?;
-        ensemble_json(&ensemble, started.elapsed().as_secs_f64())?
+        let ensemble =
+            simulation.run_ensemble(|| prototype.clone(), args.runs, args.seed, threads)?;
+        let json = ensemble_json(&ensemble, started.elapsed().as_secs_f64())?;
+        let first = ensemble
+            .reports
+            .into_iter()
+            .next()
+            .ok_or(SimulateError::ZeroRuns)?;
+        (json, first)
     };
+    drop(bar);
+
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+        output::write_csv(dir, &first)?;
+        tangle_sim::output::write_plots(dir, &first)?;
+    }
 
     if let Some(file) = &args.export_dot {
         // The graph of the (first) run: kept by a single run; an ensemble's first run is
@@ -274,6 +486,132 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
     }
 }
 
+/// Scalar summaries of the sampled-transaction metrics, under the keys the ensemble's
+/// estimates use (so that single runs and ensembles read alike).
+fn summary_metrics(report: &SimReport) -> [(&'static str, Option<f64>); 4] {
+    let g = &report.cumulative_weight_growth;
+    let c = &report.confirmation;
+    [
+        ("cw_slope", g.slope),
+        ("cw_adaptation_time", g.adaptation_time),
+        ("confirmation_latency_weight", c.mean_latency_weight),
+        ("confirmation_latency_confidence", c.mean_latency_confidence),
+    ]
+}
+
+/// 1 if the parasite chain won, 0 if not, `None` for the other scenarios.
+fn outcome_success(report: &ScenarioReport) -> Option<f64> {
+    match report.outcome {
+        tangle::sim::Outcome::ParasiteChain { success, .. } => {
+            Some(if success { 1.0 } else { 0.0 })
+        }
+        _ => None,
+    }
+}
+
+/// A scenario ensemble as one object: the first run's parameters, the mean of each estimate
+/// (`success_rate` for a parasite chain), `ci95` and `estimates`.
+fn scenario_json(ensemble: &ScenarioEnsemble, elapsed: f64) -> Result<Value, SimulateError> {
+    let first = &ensemble.reports[0];
+    let mut map = Map::new();
+    map.insert("scenario".to_owned(), json!(first.scenario));
+    map.insert(
+        "parameters".to_owned(),
+        serde_json::to_value(first.parameters)?,
+    );
+    map.insert("tip_selection".to_owned(), json!(first.tip_selection));
+    map.insert("lambda".to_owned(), json!(first.lambda));
+    map.insert("delay".to_owned(), json!(first.delay));
+    map.insert("parents".to_owned(), json!(first.parents));
+    map.insert("runs".to_owned(), json!(ensemble.runs));
+    map.insert("seed".to_owned(), json!(ensemble.seed));
+    let mut ci95 = Map::new();
+    for (name, estimate) in &ensemble.estimates {
+        map.insert((*name).to_owned(), json!(estimate.mean));
+        ci95.insert((*name).to_owned(), json!(estimate.ci95));
+    }
+    if let Some(success) = ensemble.estimates.get("success") {
+        map.insert("success_rate".to_owned(), json!(success.mean));
+    }
+    map.insert("ci95".to_owned(), Value::Object(ci95));
+    map.insert(
+        "estimates".to_owned(),
+        serde_json::to_value(&ensemble.estimates)?,
+    );
+    map.insert("elapsed_seconds".to_owned(), json!(elapsed));
+    Ok(Value::Object(map))
+}
+
+fn render_scenario_text(report: &Value) -> String {
+    let number = |key: &str| report[key].as_f64().unwrap_or(f64::NAN);
+    let runs = report["runs"].as_u64().unwrap_or(1);
+    let metric = |key: &str| match report["ci95"][key].as_f64() {
+        Some(ci) => format!("{:.4} ± {ci:.4} (95 % CI)", number(key)),
+        None => format!("{:.4}", number(key)),
+    };
+    let mut out = vec![format!(
+        "scenario {} against {}: q = {}, λ = {}, h = {}, k = {}, {} run{}, seed {}",
+        report["scenario"].as_str().unwrap_or_default(),
+        report["tip_selection"].as_str().unwrap_or_default(),
+        report["parameters"]
+            .as_object()
+            .and_then(|p| p.values().next())
+            .map_or(f64::NAN, |p| p["share"].as_f64().unwrap_or(f64::NAN)),
+        number("lambda"),
+        number("delay"),
+        report["parents"],
+        runs,
+        if runs == 1 { "" } else { "s" },
+        report["seed"],
+    )];
+    out.push(format!("mean tips:                {}", metric("mean_tips")));
+    out.push(format!(
+        "final tips:               {}",
+        metric("final_tips")
+    ));
+    out.push(format!(
+        "honest orphan rate:       {}",
+        metric("honest_orphan_rate")
+    ));
+    out.push(format!(
+        "attacker orphan rate:     {}",
+        metric("attacker_orphan_rate")
+    ));
+    if runs == 1
+        && let Some((name, fields)) = report["outcome"].as_object().and_then(|o| o.iter().next())
+    {
+        let fields: Vec<String> = fields
+            .as_object()
+            .map(|f| f.iter().map(|(k, v)| format!("{k} = {v}")).collect())
+            .unwrap_or_default();
+        out.push(format!(
+            "outcome ({}):{}{}",
+            name.replace('_', " "),
+            " ".repeat(16usize.saturating_sub(name.len())),
+            fields.join(", ")
+        ));
+    }
+    if report.get("success_rate").is_some() {
+        out.push(format!(
+            "attack success rate:      {:.4}",
+            number("success_rate")
+        ));
+    }
+    if runs > 1 {
+        for key in ["survival_time", "honest_approving_lazy"] {
+            if report.get(key).is_some() {
+                out.push(format!(
+                    "{:<26}{}",
+                    format!("{}:", key.replace('_', " ")),
+                    metric(key)
+                ));
+            }
+        }
+    }
+    out.push(format!("elapsed: {:.3} s", number("elapsed_seconds")));
+    out.join("\n")
+}
+
 /// The ensemble as one object: the first run's parameters, the means of the scalar metrics
 /// and of each histogram entry, `ci95` (half-widths of the 95 % intervals) and `estimates`
 /// (mean, standard deviation and half-width per metric).
@@ -290,6 +628,13 @@ fn ensemble_json(ensemble: &EnsembleReport, elapsed: f64) -> Result<Value, Simul
     map.insert("seed".to_owned(), json!(ensemble.seed));
     map.insert("warmup".to_owned(), json!(first.warmup));
     map.insert("orphan_horizon".to_owned(), json!(first.orphan_horizon));
+    map.insert(
+        "confirmation".to_owned(),
+        json!({
+            "weight_threshold": first.confirmation.weight_threshold,
+            "confidence_threshold": first.confirmation.confidence_threshold,
+        }),
+    );
     let mut ci95 = Map::new();
     for (name, estimate) in &ensemble.estimates {
         map.insert((*name).to_owned(), json!(estimate.mean));
@@ -359,6 +704,18 @@ fn render_text(report: &Value) -> String {
         "orphan rate:              {}  (horizon {})",
         metric("orphan_rate"),
         number("orphan_horizon"),
+    ));
+    out.push(format!(
+        "cumulative weight:        slope {} per time unit, adaptation phase until age {}",
+        metric("cw_slope"),
+        metric("cw_adaptation_time"),
+    ));
+    out.push(format!(
+        "confirmation latency:     weight ≥ {}: {}; confidence ≥ {}: {}",
+        report["confirmation"]["weight_threshold"],
+        metric("confirmation_latency_weight"),
+        report["confirmation"]["confidence_threshold"],
+        metric("confirmation_latency_confidence"),
     ));
     let histogram: Vec<String> = report["approvers_histogram"]
         .as_array()
