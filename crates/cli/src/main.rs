@@ -1,5 +1,6 @@
 //! The `tangle` command-line tool: inspect Chrysalis messages, mine proof of work, derive addresses,
-//! replay messages through an in-process node, simulate tip selection.
+//! replay messages through an in-process node, simulate tip selection, manage wallet keys, and
+//! tell the smart-charging story (`tangle demo`).
 //!
 //! Every failure prints one line on stderr naming the rule that was broken and exits with code 1.
 
@@ -35,6 +36,12 @@ enum Command {
     /// Simulate the Tangle (Poisson arrivals of rate λ, visibility delay h, k parents) with a
     /// tip-selection algorithm and print the metrics: tips, first approval, orphans, approvers.
     Simulate(commands::simulate::SimulateArgs),
+    /// Wallet keys: a fresh BIP-39 mnemonic, or the SLIP-10 address of a mnemonic.
+    #[command(subcommand)]
+    Wallet(commands::wallet::WalletCommand),
+    /// The smart-charging story: a car pays a charging station per kWh through its wallet while
+    /// the station publishes signed, encrypted meter readings, confirmed by milestones.
+    Demo(commands::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +52,8 @@ fn main() -> ExitCode {
         Command::Address(args) => commands::address::run(args).map_err(|e| e.to_string()),
         Command::Replay(args) => commands::replay::run(args).map_err(|e| e.to_string()),
         Command::Simulate(args) => commands::simulate::run(args).map_err(|e| e.to_string()),
+        Command::Wallet(command) => commands::wallet::run(command).map_err(|e| e.to_string()),
+        Command::Demo(args) => commands::demo::run(args).map_err(|e| e.to_string()),
     };
     match outcome {
         Ok(output) => {

@@ -1,5 +1,5 @@
 //! Writes the structured seed inputs of the fuzz corpora: valid transaction, milestone (with a
-//! receipt) and indexation messages made with the builders, so that fuzzing starts from deep inside
+//! receipt) and indexation messages made with the builders, and stream packets, so that fuzzing starts from deep inside
 //! the decoders instead of at their first length check.
 //!
 //! `cargo run -p tangle-fuzz-checks --example seed_corpus` (rewrites the `seed-*` files only).
@@ -97,5 +97,33 @@ fn main() -> Result<(), Error> {
         .nonce(1)
         .finish()?;
     write("message_decode", "indexation", &message.pack())?;
+    stream_seeds()?;
+    Ok(())
+}
+
+/// Stream packets: public and encrypted, first and later in a channel, empty and longer payloads.
+fn stream_seeds() -> Result<(), Error> {
+    use rand_chacha::ChaCha20Rng;
+    use rand_chacha::rand_core::SeedableRng;
+    use tangle_wallet::stream::{Author, ChannelKey};
+
+    let mut rng = ChaCha20Rng::seed_from_u64(5);
+    let mut public = Author::named(key(4), b"public-meter");
+    write(
+        "stream_packet_decode",
+        "public-first",
+        public.publish_public(b"")?.as_bytes(),
+    )?;
+    write(
+        "stream_packet_decode",
+        "public-second",
+        public.publish_public(b"20.5 C")?.as_bytes(),
+    )?;
+    let mut private =
+        Author::named(key(5), b"private-meter").with_channel_key(ChannelKey::generate(&mut rng));
+    let first = private.publish(b"kWh 0.000", &mut rng)?;
+    write("stream_packet_decode", "encrypted-first", first.as_bytes())?;
+    let second = private.publish(&[0x5a; 256], &mut rng)?;
+    write("stream_packet_decode", "encrypted-256", second.as_bytes())?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub use node_sequence::node_sequence;
 use tangle_crypto::address::{Address, decode_bech32};
 use tangle_crypto::ternary::{b1t6_decode_trytes, b1t6_encode_trytes};
 use tangle_model::{Message, Packable, TransactionPayload};
+use tangle_wallet::stream::{ChannelId, Packet, Reader};
 
 /// A whole message (TIP-6): an accepted input re-encodes to the same bytes, and its id is the hash
 /// of those bytes.
@@ -98,6 +99,37 @@ pub fn b1t6_decode(data: &[u8]) -> bool {
             text,
             "accepted trytes must re-encode to the same string"
         );
+    }
+    true
+}
+
+/// A stream packet (`tangle_wallet::stream::packet`): an accepted input re-encodes to the same
+/// bytes, decodes again to the same packet, and a reader refuses it (or not) without panicking.
+pub fn stream_packet_decode(data: &[u8]) -> bool {
+    let Ok(packet) = Packet::decode(data) else {
+        return false;
+    };
+    {
+        assert_eq!(
+            packet.as_bytes(),
+            data,
+            "an accepted packet keeps its bytes"
+        );
+        assert_eq!(
+            Packet::decode(packet.as_bytes()).as_ref(),
+            Ok(&packet),
+            "decoding is deterministic"
+        );
+        assert!(
+            packet.to_indexation_payload().is_ok(),
+            "every packet fits an indexation payload"
+        );
+        // Signed by an unrelated key: the reader must refuse it with a typed error.
+        let key = tangle_crypto::ed25519::SigningKey::from_bytes(&[0x42; 32]).public_key();
+        let mut reader = Reader::new(key, packet.channel());
+        assert!(reader.open(data).is_err(), "a forged packet was accepted");
+        let mut elsewhere = Reader::new(key, ChannelId::new([0xee; 32]));
+        let _refused = elsewhere.open(data);
     }
     true
 }

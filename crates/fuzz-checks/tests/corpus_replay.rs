@@ -62,6 +62,16 @@ fn b1t6_decode_corpus() {
 }
 
 #[test]
+fn stream_packet_decode_corpus() {
+    assert!(
+        replay(
+            "stream_packet_decode",
+            tangle_fuzz_checks::stream_packet_decode
+        ) >= 3
+    );
+}
+
+#[test]
 fn node_sequence_corpus() {
     assert!(replay("node_sequence", tangle_fuzz_checks::node_sequence) >= 3);
 }

@@ -2,7 +2,9 @@
 //! `Display` is the single line printed on stderr.
 
 pub(crate) mod address;
+pub(crate) mod demo;
 pub(crate) mod message;
 pub(crate) mod pow;
 pub(crate) mod replay;
 pub(crate) mod simulate;
+pub(crate) mod wallet;

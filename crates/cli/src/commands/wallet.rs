@@ -1,0 +1,120 @@
+//! `tangle wallet`: BIP-39 mnemonics and SLIP-10 addresses (m/44'/coin'/account'/change'/index').
+
+use std::io::Read;
+
+use clap::{Args, Subcommand};
+use rand::rngs::OsRng;
+use tangle::crypto::address::{Hrp, HrpError};
+use tangle_wallet::network::IOTA_COIN_TYPE;
+use tangle_wallet::{Account, Chain, Mnemonic, MnemonicError, Network, Slip10Error, WordCount};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WalletCommand {
+    /// Print a fresh BIP-39 mnemonic (English) from the operating system's RNG. Keep it secret.
+    New(NewArgs),
+    /// Derive an address from a mnemonic.
+    Address(AddressArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewArgs {
+    /// Number of words: 12, 15, 18, 21 or 24.
+    #[arg(long, default_value_t = 24)]
+    words: usize,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AddressArgs {
+    /// The mnemonic, in quotes; `-` reads it from standard input (keeps it out of the process
+    /// list and the shell history).
+    #[arg(long)]
+    mnemonic: String,
+    /// Optional BIP-39 passphrase.
+    #[arg(long, default_value = "")]
+    passphrase: String,
+    /// Account index (hardened, below 2^31).
+    #[arg(long, default_value_t = 0)]
+    account: u32,
+    /// Address index (hardened, below 2^31).
+    #[arg(long, default_value_t = 0)]
+    index: u32,
+    /// The internal (change) chain instead of the public one.
+    #[arg(long)]
+    internal: bool,
+    /// Human-readable part of the Bech32 form: `iota`, `atoi` or any valid HRP.
+    #[arg(long, default_value = "iota")]
+    hrp: String,
+    /// SLIP-44 coin type of the path (IOTA: 4218).
+    #[arg(long, default_value_t = IOTA_COIN_TYPE)]
+    coin_type: u32,
+    /// Print JSON (path, address, public key) instead of the Bech32 address alone.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum WalletCommandError {
+    #[error("mnemonic: {0}")]
+    Mnemonic(#[from] MnemonicError),
+    #[error("derivation: {0}")]
+    Derivation(#[from] Slip10Error),
+    #[error("hrp: {0}")]
+    Hrp(#[from] HrpError),
+    #[error("words: {0} is not a BIP-39 word count (12, 15, 18, 21 or 24)")]
+    WordCount(usize),
+    #[error("mnemonic: could not read standard input: {0}")]
+    Stdin(std::io::Error),
+}
+
+pub(crate) fn run(command: WalletCommand) -> Result<String, WalletCommandError> {
+    match command {
+        WalletCommand::New(args) => {
+            let count = WordCount::from_words(args.words)
+                .ok_or(WalletCommandError::WordCount(args.words))?;
+            let mnemonic = Mnemonic::generate(&mut OsRng, count);
+            Ok(mnemonic.phrase().to_string())
+        }
+        WalletCommand::Address(args) => address(args),
+    }
+}
+
+fn address(args: AddressArgs) -> Result<String, WalletCommandError> {
+    let phrase = if args.mnemonic == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(WalletCommandError::Stdin)?;
+        zeroize::Zeroizing::new(text)
+    } else {
+        zeroize::Zeroizing::new(args.mnemonic.clone())
+    };
+    let mnemonic = Mnemonic::parse(phrase.trim())?;
+    let network = Network {
+        hrp: Hrp::new(&args.hrp)?,
+        coin_type: args.coin_type,
+        ..Network::mainnet()
+    };
+    let chain = if args.internal {
+        Chain::Internal
+    } else {
+        Chain::Public
+    };
+    let account = Account::from_mnemonic(&mnemonic, &args.passphrase, &network, args.account)?;
+    let info = account.address(chain, args.index)?;
+    let bech32 = account.bech32(&info);
+    if !args.json {
+        return Ok(bech32);
+    }
+    let public_key = account.signing_key(chain, args.index)?.public_key();
+    let json = serde_json::json!({
+        "path": account.path(chain, args.index)?.to_string(),
+        "account": args.account,
+        "internal": args.internal,
+        "index": args.index,
+        "publicKey": hex::encode(public_key.as_bytes()),
+        "ed25519Address": hex::encode(&info.address.to_bytes()[1..]),
+        "hrp": network.hrp.as_str(),
+        "bech32": bech32,
+    });
+    Ok(serde_json::to_string_pretty(&json).unwrap_or_default())
+}
