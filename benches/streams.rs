@@ -3,13 +3,15 @@
 //! `cargo bench -p tangle-benches --bench streams`. The target of issue 5 is sealing plus
 //! opening a 256-byte packet in ≤ 20 µs; `ed25519/sign_32` and `ed25519/verify_32` in the same
 //! run show how much of that the one signature and its verification take, and
-//! `xchacha20poly1305/seal_open_256` the symmetric part.
+//! `xchacha20poly1305/seal_open_256` the symmetric part. `streams_batch/*` measure the
+//! batch-signed mode (one signature per batch of 16 or 64 packets), per batch, with the
+//! throughput in packets.
 
 use std::hint::black_box;
 
 use chacha20poly1305::aead::AeadInPlace;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
-use criterion::{BatchSize, Criterion, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_main};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use tangle_crypto::ed25519::SigningKey;
@@ -58,6 +60,40 @@ fn seal_and_open(c: &mut Criterion) {
     group.bench_function("decode_256_encrypted", |b| {
         b.iter(|| Packet::decode(black_box(first.as_bytes())).expect("decode"))
     });
+    group.finish();
+
+    // Batch-signed packets (format version 2): seal a batch of `k` with one signature, then a
+    // fresh reader opens all `k` (one verification, then cached root + hash path). Criterion's
+    // throughput is `k` elements, so its "thrpt" line is packets per second; the time line
+    // is per batch: divide by `k` for the per-packet cost.
+    let mut group = c.benchmark_group("streams_batch");
+    for k in [16usize, 64] {
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        let key = ChannelKey::generate(&mut rng);
+        let mut author =
+            Author::named(SigningKey::from_bytes(&[7; 32]), b"bench").with_channel_key(key.clone());
+        let payloads = vec![PAYLOAD; k];
+        group.throughput(Throughput::Elements(k as u64));
+        group.bench_function(format!("seal_open_256_encrypted_batch_{k}"), |b| {
+            b.iter(|| {
+                let packets = author
+                    .publish_batch(black_box(&payloads), &mut rng)
+                    .expect("seal");
+                // A reader positioned at this batch: fresh, so no root cached from before.
+                let mut reader = Reader::resume(
+                    author.public_key(),
+                    author.channel(),
+                    packets[0].sequence(),
+                    packets[0].previous(),
+                )
+                .with_channel_key(key.clone());
+                for packet in &packets {
+                    reader.open(packet.as_bytes()).expect("open");
+                }
+                packets
+            })
+        });
+    }
     group.finish();
 
     // The symmetric part alone: XChaCha20-Poly1305 seal + open of 256 bytes.

@@ -101,7 +101,8 @@ fn main() -> Result<(), Error> {
     Ok(())
 }
 
-/// Stream packets: public and encrypted, first and later in a channel, empty and longer payloads.
+/// Stream packets: public and encrypted, first and later in a channel, empty and longer
+/// payloads, individually signed (version 1) and batch-signed (version 2).
 fn stream_seeds() -> Result<(), Error> {
     use rand_chacha::ChaCha20Rng;
     use rand_chacha::rand_core::SeedableRng;
@@ -125,5 +126,29 @@ fn stream_seeds() -> Result<(), Error> {
     write("stream_packet_decode", "encrypted-first", first.as_bytes())?;
     let second = private.publish(&[0x5a; 256], &mut rng)?;
     write("stream_packet_decode", "encrypted-256", second.as_bytes())?;
+
+    // Version 2 (batch-signed): a public batch of 3 (proofs of 2 and 1 hashes) and an
+    // encrypted batch of 5, with their own author and RNG so the seeds above stay unchanged.
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let mut batch = Author::named(key(6), b"batch-meter");
+    let public = batch.publish_public_batch(&[b"1.0".as_slice(), b"1.1", b"1.2"])?;
+    write(
+        "stream_packet_decode",
+        "v2-public-first",
+        public[0].as_bytes(),
+    )?;
+    write(
+        "stream_packet_decode",
+        "v2-public-last",
+        public[2].as_bytes(),
+    )?;
+    let mut batch = batch.with_channel_key(ChannelKey::generate(&mut rng));
+    let readings: Vec<Vec<u8>> = (0..5).map(|i| vec![i; 32]).collect();
+    let encrypted = batch.publish_batch(&readings, &mut rng)?;
+    write(
+        "stream_packet_decode",
+        "v2-encrypted-4-of-5",
+        encrypted[4].as_bytes(),
+    )?;
     Ok(())
 }

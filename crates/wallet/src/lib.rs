@@ -56,6 +56,9 @@
 //!   message with parents from any `TipSelector` and PoW to the network's minimum score →
 //!   [`Node::submit`](tangle_consensus::Node::submit); consolidation of an address's outputs.
 //! - [`coordinator`]: an in-process milestone issuer for private networks, tests and demos.
+//! - [`stream`]: authenticated data streams: signed, hash-chained, optionally encrypted
+//!   packets found by indexation; one Ed25519 signature per packet, or one per batch of up to
+//!   256 packets (Merkle root, inclusion proof in each packet).
 //!
 //! Secrets (mnemonics, seeds, extended keys, signing keys) are zeroized on drop and their
 //! `Debug` output shows no secret.

@@ -498,10 +498,10 @@ fn decode_rejects_each_broken_rule() {
     assert!(Packet::decode(&good).is_ok());
 
     let mut bad = good.clone();
-    bad[0] = 2;
+    bad[0] = 3;
     assert_eq!(
         Packet::decode(&bad),
-        Err(PacketError::UnsupportedVersion { version: 2 })
+        Err(PacketError::UnsupportedVersion { version: 3 })
     );
 
     let mut bad = good.clone();

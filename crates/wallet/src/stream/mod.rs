@@ -15,6 +15,22 @@
 //!   [`StreamError::Forked`] (two packets signed with one number) and
 //!   [`StreamError::Malformed`] for bytes that are not a packet.
 //!
+//! - Batch mode: [`Author::publish_batch`] seals `k` packets (1 to 256) at once and signs the
+//!   Merkle root of their ids once (format version 2, see [`packet`]); each packet carries the
+//!   signature and its inclusion proof, so it is still verifiable alone. The [`Reader`]
+//!   recomputes the root from the packet's id and proof, verifies the signature over it, and
+//!   remembers verified roots (the last four batches), so the other packets of a batch cost
+//!   only a few hashes. A tampered packet or a proof from another batch fails as
+//!   [`TamperCheck::Signature`]; the chain, replay, omission and reorder checks are the same
+//!   as for version 1, and both versions can alternate on one channel.
+//!
+//!   The trade-off: the author publishes `k` packets at a time, so the first reading of a
+//!   batch is delayed until the `k`-th exists (latency of `k` readings), and every packet
+//!   grows by 5 bytes plus 32 per proof level (≤ 8 levels, 261 bytes for 256). In exchange
+//!   sealing costs one signature per batch instead of per packet, and a reader following the
+//!   stream verifies one signature per batch; a reader that fetches a single packet still
+//!   verifies one signature, as in version 1.
+//!
 //! Keys ([`ChannelKey`], the author's `SigningKey`) are zeroized on drop and never shown by
 //! `Debug`; neither is decrypted data.
 //!
@@ -60,6 +76,6 @@ mod source;
 
 pub use author::{Author, SealError};
 pub use channel::{CHANNEL_KEY_LENGTH, ChannelId, ChannelKey, ID_LENGTH, PacketId, packet_index};
-pub use packet::{Packet, PacketError};
+pub use packet::{BatchPosition, Packet, PacketError};
 pub use reader::{Contents, Fetched, OmissionCause, Opened, Reader, StreamError, TamperCheck};
 pub use source::{IndexedPayloads, PacketSource, indexation_of};

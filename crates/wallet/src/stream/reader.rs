@@ -2,7 +2,7 @@
 
 use chacha20poly1305::aead::AeadInPlace;
 use chacha20poly1305::{KeyInit, Tag, XChaCha20Poly1305, XNonce};
-use tangle_crypto::ed25519::PublicKey;
+use tangle_crypto::ed25519::{PublicKey, Signature};
 
 use super::channel::{ChannelId, ChannelKey, PacketId, packet_index};
 use super::packet::{Packet, PacketError, TAG_LENGTH};
@@ -156,6 +156,11 @@ pub struct Fetched {
 /// delivered; [`Reader::fetch_next`] looks packet `n` up by its index in a [`PacketSource`].
 /// The reader remembers the id of every packet it accepted (32 bytes each) to tell a replay
 /// from a reordered packet; start a long-lived channel afresh with [`Reader::resume`].
+///
+/// Batch-signed packets (format version 2) are verified through their batch digest: the first
+/// packet of a batch costs one Ed25519 verification, and the reader remembers the digests and
+/// signatures of the last four verified batches so that the rest of a batch costs only the
+/// hash path (a cache hit needs the very same digest *and* signature bytes).
 #[derive(Clone)]
 pub struct Reader {
     author: PublicKey,
@@ -167,7 +172,13 @@ pub struct Reader {
     accepted: Vec<PacketId>,
     first: u64,
     lookahead: u64,
+    /// Batch digests (with the signature seen over them) already verified, newest last: later
+    /// packets of the same batch skip the Ed25519 verification.
+    verified_batches: Vec<([u8; 32], Signature)>,
 }
+
+/// How many verified batch digests a reader remembers.
+const VERIFIED_BATCHES: usize = 4;
 
 impl Reader {
     /// How many positions [`Reader::fetch_next`] probes past an empty one to tell an omission
@@ -185,6 +196,7 @@ impl Reader {
             accepted: Vec::new(),
             first: 0,
             lookahead: Self::DEFAULT_LOOKAHEAD,
+            verified_batches: Vec::new(),
         }
     }
 
@@ -234,7 +246,7 @@ impl Reader {
     /// Checks and accepts the next packet as delivered (by a subscription, a file, …).
     ///
     /// The checks run in this order, and the first failure is returned: format, channel,
-    /// signature, replay (an accepted packet again), position (behind: reordered; ahead:
+    /// signature (for version 2: over the batch digest recomputed from the proof), replay (an accepted packet again), position (behind: reordered; ahead:
     /// omitted), predecessor (omitted), AEAD tag.
     pub fn open(&mut self, bytes: &[u8]) -> Result<Opened, StreamError> {
         let packet = Packet::decode(bytes)?;
@@ -372,8 +384,18 @@ impl Reader {
                 found: packet.channel(),
             });
         }
+        if packet.batch().is_some() {
+            let signature = packet.signature();
+            let known = self
+                .verified_batches
+                .iter()
+                .any(|(digest, seen)| digest == packet.signed_message() && *seen == signature);
+            if known {
+                return Ok(());
+            }
+        }
         self.author
-            .verify(packet.id().as_bytes(), &packet.signature())
+            .verify(packet.signed_message(), &packet.signature())
             .map_err(|_| StreamError::Tampered {
                 sequence: packet.sequence(),
                 check: TamperCheck::Signature,
@@ -417,6 +439,16 @@ impl Reader {
         self.previous = packet.id();
         self.next_sequence = sequence.saturating_add(1);
         self.accepted.push(packet.id());
+        if packet.batch().is_some() {
+            // Only reached after `check_authentic` verified this digest and signature.
+            let entry = (*packet.signed_message(), packet.signature());
+            if !self.verified_batches.contains(&entry) {
+                if self.verified_batches.len() == VERIFIED_BATCHES {
+                    self.verified_batches.remove(0);
+                }
+                self.verified_batches.push(entry);
+            }
+        }
         Ok(Opened {
             sequence,
             id: packet.id(),
