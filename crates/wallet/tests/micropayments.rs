@@ -54,10 +54,7 @@ fn allowance_many_small_payments_then_consolidation() {
             )
             .unwrap_or_else(|e| panic!("payment {i}: {e}"));
         coordinator.issue(&mut node, &network).expect("milestone");
-        assert!(
-            node.metadata(&sent.message_id)
-                .is_some_and(|m| m.is_included())
-        );
+        assert!(is_included(&node, &sent.message_id));
     }
     assert_eq!(node.address_stats(&station0.address).dust_outputs, 10);
 
@@ -94,10 +91,7 @@ fn allowance_many_small_payments_then_consolidation() {
     )
     .expect("attach");
     coordinator.issue(&mut node, &network).expect("milestone");
-    assert!(
-        node.metadata(&sent.message_id)
-            .is_some_and(|m| m.is_included())
-    );
+    assert!(is_included(&node, &sent.message_id));
     let stats = node.address_stats(&station0.address);
     assert_eq!(stats.dust_outputs, 0);
     assert_eq!(stats.dust_allowance_sum, MI);
@@ -115,10 +109,7 @@ fn allowance_many_small_payments_then_consolidation() {
         )
         .expect("payment after consolidation");
     coordinator.issue(&mut node, &network).expect("milestone");
-    assert!(
-        node.metadata(&sent.message_id)
-            .is_some_and(|m| m.is_included())
-    );
+    assert!(is_included(&node, &sent.message_id));
     // Nothing was created or destroyed.
     assert_eq!(node.ledger().total_supply(), 52 * MI);
     assert_eq!(

@@ -7,10 +7,45 @@ mod common;
 use common::*;
 use tangle_consensus::{ConflictReason, LedgerView};
 use tangle_graph::select::Urts;
-use tangle_model::{Payload, UnlockBlock};
+use tangle_model::{Address, Payload, UnlockBlock};
 use tangle_wallet::{
-    Chain, DefaultInputSelection, DustViolation, SelectionError, Transfer, TransferError,
+    Account, Chain, Coordinator, DefaultInputSelection, DustViolation, PreparedTransfer,
+    SelectionError, Transfer, TransferError,
 };
+
+/// The first public address of the account from mnemonic byte `byte`.
+fn public0(byte: u8) -> Address {
+    account(byte)
+        .address(Chain::Public, 0)
+        .expect("address")
+        .address
+}
+
+/// Alice (account 1) after discovery on a node whose genesis pays each of `amounts` to her
+/// first public address; returns her, that address, and the node with its coordinator.
+fn funded_alice(amounts: &[u64]) -> (Account, Address, TestNode, Coordinator) {
+    let mut alice = account(1);
+    let a0 = alice.address(Chain::Public, 0).expect("address").address;
+    let outputs: Vec<_> = amounts.iter().map(|&amount| single(a0, amount)).collect();
+    let (node, coordinator) = funded_node(&outputs);
+    alice.discover(&node, 1).expect("discover");
+    (alice, a0, node, coordinator)
+}
+
+/// Prepares `transfer` with the default input selection and a fresh `rng(seed)`.
+fn prepare(
+    wallet: &mut Account,
+    node: &TestNode,
+    transfer: &Transfer,
+    seed: u64,
+) -> Result<PreparedTransfer, TransferError> {
+    wallet.prepare(
+        node,
+        transfer,
+        &mut DefaultInputSelection::default(),
+        &mut rng(seed),
+    )
+}
 
 #[test]
 fn discovery_balance_transfer_and_confirmation() {
@@ -54,10 +89,7 @@ fn discovery_balance_transfer_and_confirmation() {
 
     let confirmation = coordinator.issue(&mut node, &network).expect("milestone");
     assert_eq!(confirmation.outcome.applied, vec![sent.message_id]);
-    assert!(
-        node.metadata(&sent.message_id)
-            .is_some_and(|m| m.is_included())
-    );
+    assert!(is_included(&node, &sent.message_id));
     assert_eq!(node.balance(&b0), 12 * MI);
     assert_eq!(alice.balance(&node).total, 3 * MI);
     alice.refresh(&node);
@@ -72,22 +104,10 @@ fn discovery_balance_transfer_and_confirmation() {
 
 #[test]
 fn repeated_address_signs_once_and_references() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let (node, _) = funded_node(&[single(a0, 2 * MI), single(a0, 3 * MI), single(a0, 4 * MI)]);
-    alice.discover(&node, 1).expect("discover");
-    let prepared = alice
-        .prepare(
-            &node,
-            &Transfer::new().pay(b0, 9 * MI),
-            &mut DefaultInputSelection::default(),
-            &mut rng(3),
-        )
-        .expect("prepare");
+    let (mut alice, _, node, _) = funded_alice(&[2 * MI, 3 * MI, 4 * MI]);
+    let b0 = public0(2);
+    let prepared =
+        prepare(&mut alice, &node, &Transfer::new().pay(b0, 9 * MI), 3).expect("prepare");
     let blocks = prepared.transaction.unlock_blocks().as_slice();
     assert_eq!(blocks.len(), 3);
     assert!(matches!(blocks[0], UnlockBlock::Signature(_)));
@@ -105,18 +125,9 @@ fn repeated_address_signs_once_and_references() {
 
 #[test]
 fn double_spend_through_the_wallet_only_one_applies() {
-    let a0 = account(1)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let c0 = account(3)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
+    let a0 = public0(1);
+    let b0 = public0(2);
+    let c0 = public0(3);
     let (mut node, mut coordinator) = funded_node(&[single(a0, 10 * MI)]);
     let network = network();
     let mut rng = rng(4);
@@ -168,7 +179,7 @@ fn double_spend_through_the_wallet_only_one_applies() {
     assert_eq!(confirmation.outcome.conflicts.len(), 1);
     let included: Vec<_> = [to_bob.message_id, to_carol.message_id]
         .into_iter()
-        .filter(|id| node.metadata(id).is_some_and(|m| m.is_included()))
+        .filter(|id| is_included(&node, id))
         .collect();
     assert_eq!(included.len(), 1);
     let loser = if included[0] == to_bob.message_id {
@@ -187,22 +198,10 @@ fn double_spend_through_the_wallet_only_one_applies() {
 
 #[test]
 fn insufficient_funds_reports_both_amounts() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let (node, _) = funded_node(&[single(a0, 3 * MI), single(a0, 2 * MI)]);
-    alice.discover(&node, 1).expect("discover");
-    let error = alice
-        .prepare(
-            &node,
-            &Transfer::new().pay(b0, 6 * MI),
-            &mut DefaultInputSelection::default(),
-            &mut rng(5),
-        )
-        .expect_err("too much");
+    let (mut alice, _, node, _) = funded_alice(&[3 * MI, 2 * MI]);
+    let b0 = public0(2);
+    let error =
+        prepare(&mut alice, &node, &Transfer::new().pay(b0, 6 * MI), 5).expect_err("too much");
     assert_eq!(
         error,
         TransferError::Selection(SelectionError::InsufficientFunds {
@@ -236,22 +235,9 @@ fn gap_limit_bounds_discovery() {
 
 #[test]
 fn dust_to_a_recipient_without_allowance_is_refused() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let (node, _) = funded_node(&[single(a0, 10 * MI)]);
-    alice.discover(&node, 1).expect("discover");
-    let error = alice
-        .prepare(
-            &node,
-            &Transfer::new().pay(b0, 500_000),
-            &mut DefaultInputSelection::default(),
-            &mut rng(6),
-        )
-        .expect_err("dust");
+    let (mut alice, _, node, _) = funded_alice(&[10 * MI]);
+    let b0 = public0(2);
+    let error = prepare(&mut alice, &node, &Transfer::new().pay(b0, 500_000), 6).expect_err("dust");
     assert_eq!(
         error,
         TransferError::Selection(SelectionError::Dust(DustViolation::AllowanceExceeded {
@@ -266,21 +252,9 @@ fn dust_to_a_recipient_without_allowance_is_refused() {
 
 #[test]
 fn a_dust_remainder_is_refused_when_no_input_lifts_it() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let (node, _) = funded_node(&[single(a0, 10 * MI)]);
-    alice.discover(&node, 1).expect("discover");
-    let error = alice
-        .prepare(
-            &node,
-            &Transfer::new().pay(b0, 9_500_000),
-            &mut DefaultInputSelection::default(),
-            &mut rng(7),
-        )
+    let (mut alice, _, node, _) = funded_alice(&[10 * MI]);
+    let b0 = public0(2);
+    let error = prepare(&mut alice, &node, &Transfer::new().pay(b0, 9_500_000), 7)
         .expect_err("dust remainder");
     assert_eq!(
         error,
@@ -292,25 +266,18 @@ fn a_dust_remainder_is_refused_when_no_input_lifts_it() {
 
 #[test]
 fn a_dust_remainder_is_avoided_with_one_more_input() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let (node, _) = funded_node(&[single(a0, 10 * MI), single(a0, 2 * MI)]);
-    alice.discover(&node, 1).expect("discover");
+    let (_, _, node, _) = funded_alice(&[10 * MI, 2 * MI]);
+    let b0 = public0(2);
     for seed in 0..8 {
         let mut wallet = account(1);
         wallet.discover(&node, 1).expect("discover");
-        let prepared = wallet
-            .prepare(
-                &node,
-                &Transfer::new().pay(b0, 9_500_000),
-                &mut DefaultInputSelection::default(),
-                &mut rng(seed),
-            )
-            .expect("prepare");
+        let prepared = prepare(
+            &mut wallet,
+            &node,
+            &Transfer::new().pay(b0, 9_500_000),
+            seed,
+        )
+        .expect("prepare");
         assert_eq!(prepared.inputs.len(), 2, "seed {seed}");
         assert_eq!(prepared.remainder.map(|(_, a)| a), Some(2_500_000));
     }
@@ -318,22 +285,9 @@ fn a_dust_remainder_is_avoided_with_one_more_input() {
 
 #[test]
 fn more_than_127_inputs_is_refused_and_127_work() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let outputs: Vec<_> = (0..130).map(|_| single(a0, MI)).collect();
-    let (node, _) = funded_node(&outputs);
-    alice.discover(&node, 1).expect("discover");
-    let error = alice
-        .prepare(
-            &node,
-            &Transfer::new().pay(b0, 128 * MI),
-            &mut DefaultInputSelection::default(),
-            &mut rng(8),
-        )
+    let (mut alice, _, node, _) = funded_alice(&[MI; 130]);
+    let b0 = public0(2);
+    let error = prepare(&mut alice, &node, &Transfer::new().pay(b0, 128 * MI), 8)
         .expect_err("too many inputs");
     assert_eq!(
         error,
@@ -342,23 +296,14 @@ fn more_than_127_inputs_is_refused_and_127_work() {
             max: 127
         })
     );
-    let prepared = alice
-        .prepare(
-            &node,
-            &Transfer::new().pay(b0, 127 * MI),
-            &mut DefaultInputSelection::default(),
-            &mut rng(8),
-        )
-        .expect("127 inputs");
+    let prepared =
+        prepare(&mut alice, &node, &Transfer::new().pay(b0, 127 * MI), 8).expect("127 inputs");
     assert_eq!(prepared.transaction.essence().inputs().len(), 127);
 }
 
 #[test]
 fn transfer_rules_on_outputs() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let (node, _) = funded_node(&[single(a0, 10 * MI)]);
-    alice.discover(&node, 1).expect("discover");
+    let (mut alice, a0, node, _) = funded_alice(&[10 * MI]);
     let mut selection = DefaultInputSelection::default();
     let mut rng = rng(9);
     assert_eq!(
@@ -395,14 +340,8 @@ fn transfer_rules_on_outputs() {
 
 #[test]
 fn proof_of_work_reaches_the_network_minimum() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let (mut node, _) = funded_node(&[single(a0, 10 * MI)]);
-    alice.discover(&node, 1).expect("discover");
+    let (mut alice, _, mut node, _) = funded_alice(&[10 * MI]);
+    let b0 = public0(2);
     // The node here accepts any score; the message must reach the wallet's target anyway.
     let mut network = network();
     network.min_pow_score = 200.0;
@@ -424,14 +363,8 @@ fn proof_of_work_reaches_the_network_minimum() {
 
 #[test]
 fn a_rejected_submission_releases_the_inputs() {
-    let mut alice = account(1);
-    let a0 = alice.address(Chain::Public, 0).expect("address").address;
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
-    let (mut node, _) = funded_node(&[single(a0, 10 * MI)]);
-    alice.discover(&node, 1).expect("discover");
+    let (mut alice, _, mut node, _) = funded_alice(&[10 * MI]);
+    let b0 = public0(2);
     // Wrong network id: the node's pipeline rejects the message.
     let wrong = tangle_wallet::Network::custom("another-network", "tst", 0.0).expect("hrp");
     let result = alice.send(
@@ -451,10 +384,7 @@ fn a_rejected_submission_releases_the_inputs() {
 fn consolidation_makes_a_too_fragmented_transfer_possible() {
     let mut alice = account(1);
     let a0 = alice.address(Chain::Public, 0).expect("address");
-    let b0 = account(2)
-        .address(Chain::Public, 0)
-        .expect("address")
-        .address;
+    let b0 = public0(2);
     let outputs: Vec<_> = (0..130).map(|_| single(a0.address, MI)).collect();
     let (mut node, mut coordinator) = funded_node(&outputs);
     let network = network();
@@ -484,10 +414,7 @@ fn consolidation_makes_a_too_fragmented_transfer_possible() {
     )
     .expect("attach");
     coordinator.issue(&mut node, &network).expect("milestone");
-    assert!(
-        node.metadata(&sent.message_id)
-            .is_some_and(|m| m.is_included())
-    );
+    assert!(is_included(&node, &sent.message_id));
     alice.refresh(&node);
     assert_eq!(node.unspent_outputs(&a0.address).len(), 4);
 
@@ -503,10 +430,7 @@ fn consolidation_makes_a_too_fragmented_transfer_possible() {
         .expect("send after consolidation");
     assert!(prepared.inputs.len() <= 4);
     coordinator.issue(&mut node, &network).expect("milestone");
-    assert!(
-        node.metadata(&sent.message_id)
-            .is_some_and(|m| m.is_included())
-    );
+    assert!(is_included(&node, &sent.message_id));
     assert_eq!(node.balance(&b0), 128 * MI);
     assert_eq!(alice.balance(&node).total, 2 * MI);
 }

@@ -10,6 +10,7 @@
 //! stderr appears for work lasting over a second when stderr is a terminal (never with
 //! `--quiet`).
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,9 +28,9 @@ use tangle::graph::select::{
 };
 use tangle::sim::output::{self, OutputError};
 use tangle::sim::{
-    EnsembleReport, MetricsConfig, ParasiteChain, Scenario, ScenarioEnsemble, ScenarioReport,
-    SimConfig, SimError, SimReport, SimTangle, Simulation, Splitting, TICKS_PER_UNIT, TipSpam,
-    derive_seed,
+    EnsembleReport, Estimate, MetricsConfig, ParasiteChain, Scenario, ScenarioEnsemble,
+    ScenarioReport, SimConfig, SimError, SimReport, SimTangle, Simulation, Splitting,
+    TICKS_PER_UNIT, TipSpam, derive_seed,
 };
 
 /// The attack scenarios `--scenario` accepts.
@@ -525,20 +526,11 @@ fn scenario_json(ensemble: &ScenarioEnsemble, elapsed: f64) -> Result<Value, Sim
     map.insert("parents".to_owned(), json!(first.parents));
     map.insert("runs".to_owned(), json!(ensemble.runs));
     map.insert("seed".to_owned(), json!(ensemble.seed));
-    let mut ci95 = Map::new();
-    for (name, estimate) in &ensemble.estimates {
-        map.insert((*name).to_owned(), json!(estimate.mean));
-        ci95.insert((*name).to_owned(), json!(estimate.ci95));
-    }
-    if let Some(success) = ensemble.estimates.get("success") {
-        map.insert("success_rate".to_owned(), json!(success.mean));
-    }
-    map.insert("ci95".to_owned(), Value::Object(ci95));
-    map.insert(
-        "estimates".to_owned(),
-        serde_json::to_value(&ensemble.estimates)?,
-    );
-    map.insert("elapsed_seconds".to_owned(), json!(elapsed));
+    let success_rate = ensemble
+        .estimates
+        .get("success")
+        .map(|success| ("success_rate", json!(success.mean)));
+    insert_estimates(&mut map, &ensemble.estimates, success_rate, elapsed)?;
     Ok(Value::Object(map))
 }
 
@@ -635,11 +627,6 @@ fn ensemble_json(ensemble: &EnsembleReport, elapsed: f64) -> Result<Value, Simul
             "confidence_threshold": first.confirmation.confidence_threshold,
         }),
     );
-    let mut ci95 = Map::new();
-    for (name, estimate) in &ensemble.estimates {
-        map.insert((*name).to_owned(), json!(estimate.mean));
-        ci95.insert((*name).to_owned(), json!(estimate.ci95));
-    }
     let bins = reports
         .iter()
         .map(|r| r.approvers_histogram.len())
@@ -654,14 +641,36 @@ fn ensemble_json(ensemble: &EnsembleReport, elapsed: f64) -> Result<Value, Simul
                 / reports.len() as f64
         })
         .collect();
-    map.insert("approvers_histogram".to_owned(), json!(histogram));
-    map.insert("ci95".to_owned(), Value::Object(ci95));
-    map.insert(
-        "estimates".to_owned(),
-        serde_json::to_value(&ensemble.estimates)?,
-    );
-    map.insert("elapsed_seconds".to_owned(), json!(elapsed));
+    insert_estimates(
+        &mut map,
+        &ensemble.estimates,
+        Some(("approvers_histogram", json!(histogram))),
+        elapsed,
+    )?;
     Ok(Value::Object(map))
+}
+
+/// Appends the shared tail of a JSON report, in this order: the mean of each estimate under
+/// its own name, `extra` (if any), `ci95` (the half-widths of the 95 % intervals), the full
+/// `estimates` and `elapsed_seconds`.
+fn insert_estimates(
+    map: &mut Map<String, Value>,
+    estimates: &BTreeMap<&'static str, Estimate>,
+    extra: Option<(&str, Value)>,
+    elapsed: f64,
+) -> Result<(), SimulateError> {
+    let mut ci95 = Map::new();
+    for (name, estimate) in estimates {
+        map.insert((*name).to_owned(), json!(estimate.mean));
+        ci95.insert((*name).to_owned(), json!(estimate.ci95));
+    }
+    if let Some((key, value)) = extra {
+        map.insert(key.to_owned(), value);
+    }
+    map.insert("ci95".to_owned(), Value::Object(ci95));
+    map.insert("estimates".to_owned(), serde_json::to_value(estimates)?);
+    map.insert("elapsed_seconds".to_owned(), json!(elapsed));
+    Ok(())
 }
 
 fn render_text(report: &Value) -> String {

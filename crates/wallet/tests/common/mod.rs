@@ -6,7 +6,7 @@ use rand_chacha::rand_core::SeedableRng;
 use tangle_consensus::pipeline::PipelineConfig;
 use tangle_consensus::{Ledger, MilestoneRule, Node, NodeConfig};
 use tangle_crypto::ed25519::SigningKey;
-use tangle_model::{Address, Output, OutputId, TransactionId};
+use tangle_model::{Address, MessageId, Output, OutputId, TransactionId};
 use tangle_wallet::{Account, Coordinator, Mnemonic, Network};
 
 pub const MI: u64 = 1_000_000;
@@ -64,4 +64,9 @@ pub fn single(address: Address, amount: u64) -> Output {
 
 pub fn allowance(address: Address, amount: u64) -> Output {
     Output::dust_allowance(address, amount).expect("amount")
+}
+
+/// Whether `node` holds message `id` and a milestone has included it.
+pub fn is_included(node: &TestNode, id: &MessageId) -> bool {
+    node.metadata(id).is_some_and(|m| m.is_included())
 }
