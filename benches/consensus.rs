@@ -42,6 +42,17 @@ fn key(i: usize, domain: u8) -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
+/// `n` signatures by distinct keys over distinct messages: the batch-verification reference.
+fn reference_signatures(n: usize) -> Vec<(PublicKey, [u8; 32], Signature)> {
+    (0..n)
+        .map(|i| {
+            let key = key(i, 3);
+            let message = blake2b_256(&(i as u64).to_le_bytes());
+            (key.public_key(), message, key.sign(&message))
+        })
+        .collect()
+}
+
 fn address_of(key: &SigningKey) -> Address {
     Address::Ed25519(Ed25519Address::from_public_key(&key.public_key()))
 }
@@ -231,13 +242,7 @@ fn end_to_end(c: &mut Criterion) {
     });
 
     // The reference: single-core batch verification, distinct keys, per signature.
-    let items: Vec<(PublicKey, [u8; 32], Signature)> = (0..BATCH)
-        .map(|i| {
-            let key = key(i, 3);
-            let message = blake2b_256(&(i as u64).to_le_bytes());
-            (key.public_key(), message, key.sign(&message))
-        })
-        .collect();
+    let items = reference_signatures(BATCH);
     let borrowed: Vec<BatchItem<'_>> = items
         .iter()
         .map(|(pk, m, s)| BatchItem::new(pk, m, s))
@@ -305,13 +310,7 @@ fn interleaved() {
     let milestone = milestone(&messages, &ledger);
     let mut bytes: Vec<Vec<u8>> = messages.iter().map(Packable::pack).collect();
     bytes.push(milestone.pack());
-    let items: Vec<(PublicKey, [u8; 32], Signature)> = (0..END_TO_END)
-        .map(|i| {
-            let key = key(i, 3);
-            let message = blake2b_256(&(i as u64).to_le_bytes());
-            (key.public_key(), message, key.sign(&message))
-        })
-        .collect();
+    let items = reference_signatures(END_TO_END);
     let borrowed: Vec<BatchItem<'_>> = items
         .iter()
         .map(|(pk, m, s)| BatchItem::new(pk, m, s))
