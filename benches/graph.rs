@@ -249,19 +249,25 @@ fn selection(c: &mut Criterion) {
     let entry = deep_entry(t);
     let mut mcmc = Mcmc::new(0.01, WalkStart::At(entry)).expect("alpha");
     let mut path = Vec::new();
+    let mut by_count = [0usize; 5];
     let steps: usize = (0..200)
         .map(|_| {
             mcmc.walk_from(t, entry, &mut rng, Some(&mut path))
                 .expect("walk");
+            for &v in &path[..path.len() - 1] {
+                by_count[t.approver_count(v).min(4)] += 1;
+            }
             path.len() - 1
         })
         .sum();
     eprintln!(
-        "mcmc: entry {entry} of depth {} at height {} (max height {}), mean walk {} steps",
+        "mcmc: entry {entry} of depth {} at height {} (max height {}), mean walk {} steps; \
+         steps from vertices with 1, 2, 3, ≥ 4 approvers: {:?}",
         t.depth(entry),
         t.height(entry),
         t.max_height(),
-        steps / 200
+        steps / 200,
+        by_count[1..].iter().map(|c| c / 200).collect::<Vec<_>>()
     );
     group.bench_function("mcmc_walk_from_1000_deep_alpha_0.01", |b| {
         b.iter(|| mcmc.walk_from(black_box(t), entry, &mut rng, None))

@@ -1,7 +1,9 @@
 //! tangle-sim with MCMC tip selection (issue 6's second throughput target): α = 0.01, the walk
-//! entry point 1,000 parent steps below a uniformly drawn tip (`WalkStart::Depth(1000)`),
-//! λ = 100, h = 1, k = 2 (the issue's URTS setting), exact cumulative weights maintained by
-//! the graph. Criterion reports simulated transactions per second.
+//! entry point 1,000 deep — measured in edges (`WalkStart::Depth(1000)`: 1,000 parent steps
+//! below a uniformly drawn tip) and in transactions (`WalkStart::Behind(1000)`: parent steps
+//! down until 1,000 transactions arrived in between) — λ = 100, h = 1, k = 2 (the issue's URTS
+//! setting), exact cumulative weights maintained by the graph. Criterion reports simulated
+//! transactions per second.
 //!
 //! `cargo bench -p tangle-benches --bench sim_mcmc`. One sample is one whole run of 20,000
 //! transactions (set `TANGLE_BENCH_SIM_MCMC_TX` to change it). At λ = 100 a height level holds
@@ -36,17 +38,19 @@ fn simulation(c: &mut Criterion) {
     config.tip_selection = "mcmc".to_owned();
     config.cumulative_weight = true;
     let sim = Simulation::new(config).expect("valid configuration");
-    let mut mcmc = Mcmc::new(0.01, WalkStart::Depth(1_000)).expect("alpha");
     let mut seed = 0u64;
-    group.bench_function(
-        format!("mcmc_alpha0.01_depth1000_lambda100_h1_k2_{n}"),
-        |b| {
+    for (name, start) in [
+        ("depth1000", WalkStart::Depth(1_000)),
+        ("behind1000", WalkStart::Behind(1_000)),
+    ] {
+        let mut mcmc = Mcmc::new(0.01, start).expect("alpha");
+        group.bench_function(format!("mcmc_alpha0.01_{name}_lambda100_h1_k2_{n}"), |b| {
             b.iter(|| {
                 seed += 1;
                 black_box(sim.run(&mut mcmc, seed).expect("MCMC run"))
             })
-        },
-    );
+        });
+    }
     group.finish();
 }
 

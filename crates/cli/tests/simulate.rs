@@ -113,6 +113,43 @@ fn same_seed_same_metrics() {
     assert_ne!(a["mean_tips"], c["mean_tips"]);
 }
 
+/// `--walk-behind` counts the entry depth in transactions: a different start than the same
+/// number of edges (`--walk-depth`), reproducible, and the two options exclude each other.
+#[test]
+fn walk_behind_is_its_own_entry_rule() {
+    let run = |start: &str, n: &str| {
+        without_clock(stdout_json(&tangle(&[
+            "simulate",
+            "--tip-selection",
+            "mcmc",
+            "--alpha",
+            "0.01",
+            "--transactions",
+            "3000",
+            start,
+            n,
+            "--seed",
+            "4",
+            "--json",
+        ])))
+    };
+    let behind = run("--walk-behind", "200");
+    assert_eq!(behind, run("--walk-behind", "200"));
+    assert_ne!(behind["mean_tips"], run("--walk-depth", "200")["mean_tips"]);
+    let both = tangle(&[
+        "simulate",
+        "--tip-selection",
+        "mcmc",
+        "--walk-depth",
+        "5",
+        "--walk-behind",
+        "5",
+    ]);
+    assert_eq!(both.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8(both.stderr).expect("utf-8");
+    assert!(stderr.contains("--walk-behind"), "{stderr}");
+}
+
 /// An ensemble reports means with 95 % intervals, identical whatever the thread count.
 #[test]
 fn ensemble_is_independent_of_threads() {

@@ -127,11 +127,10 @@ impl Checkpoints {
     /// `Σ_{j ≥ first} L_j`.
     #[inline]
     pub(crate) fn lazy(&self, first: u32) -> u64 {
-        if first == NONE {
-            0
-        } else {
-            self.total - self.prefix[first as usize]
-        }
+        // `first` is in 1..=m or NONE, which is past the end: one comparison for both.
+        self.prefix
+            .get(first as usize)
+            .map_or(0, |&before| self.total - before)
     }
 
     fn latest(&self) -> u32 {

@@ -106,6 +106,10 @@ fn selectors() -> Vec<Named> {
             Box::new(Mcmc::new(0.05, WalkStart::Depth(30)).unwrap()),
         ),
         (
+            "mcmc-behind",
+            Box::new(Mcmc::new(0.05, WalkStart::Behind(300)).unwrap()),
+        ),
+        (
             "hybrid",
             Box::new(Hybrid::new(0.05, WalkStart::Depth(30)).unwrap()),
         ),

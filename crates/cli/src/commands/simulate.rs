@@ -52,7 +52,7 @@ pub(crate) enum Algorithm {
     Urts,
     /// URTS restricted to tips at most `--max-age` old.
     Rurts,
-    /// Unweighted random walk from `--walk-depth` below the tips.
+    /// Unweighted random walk from `--walk-depth` (or `--walk-behind`) below the tips.
     Urw,
     /// Popov's weighted random walk with parameter `--alpha`.
     Mcmc,
@@ -136,6 +136,10 @@ pub(crate) struct SimulateArgs {
     /// Walk start depth of urw, mcmc, hybrid and eiota: edges below a uniformly drawn tip.
     #[arg(long, value_name = "D", default_value_t = 100)]
     walk_depth: u32,
+    /// Walk start counted in transactions instead of edges: parent steps down from a uniformly
+    /// drawn tip until N transactions arrived in between (replaces `--walk-depth`).
+    #[arg(long, value_name = "N", conflicts_with = "walk_depth")]
+    walk_behind: Option<u32>,
     /// Maximum tip age Δ of rurts, in time units (default 5·h + 10/λ).
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     max_age: Option<f64>,
@@ -260,7 +264,10 @@ impl TipSelector<SimTangle> for AnySelector {
 }
 
 fn selector(args: &SimulateArgs) -> Result<AnySelector, SimulateError> {
-    let start = WalkStart::Depth(args.walk_depth);
+    let start = match args.walk_behind {
+        Some(n) => WalkStart::Behind(n),
+        None => WalkStart::Depth(args.walk_depth),
+    };
     Ok(match args.tip_selection {
         Algorithm::Urts => AnySelector::Urts(Urts),
         Algorithm::Rurts => {

@@ -18,12 +18,21 @@ pub enum WalkStart {
     /// that the walk sees the weights, yet not so deep that it is slow; `d` sets that depth in
     /// edges (hence at least `d` below the tip in height).
     Depth(u32),
+    /// `n` arrivals below the tips: from a uniformly drawn tip, follow uniformly drawn parents
+    /// until at least `n` vertices arrived between the current vertex and that tip (handle
+    /// difference ≥ `n`), stopping early at a root. Depth counted in transactions, as IOTA's
+    /// random-walker studies measure distance (the number of transactions announced in
+    /// between), rather than in edges: on a wide Tangle (λh = 100) 1,000 arrivals are about ten
+    /// levels, where [`WalkStart::Depth`]`(1000)` is a thousand levels. The start is an
+    /// ancestor of a tip, hence approved (never a left-behind tip), unless it is a root.
+    Behind(u32),
 }
 
 /// Default step budget of a walk.
 const DEFAULT_MAX_STEPS: u32 = 1_000_000;
 
-/// Resolves the start of a walk; consumes randomness only for [`WalkStart::Depth`].
+/// Resolves the start of a walk; consumes randomness only for [`WalkStart::Depth`] and
+/// [`WalkStart::Behind`].
 pub(crate) fn resolve_start<V: TangleView>(
     view: &V,
     start: WalkStart,
@@ -56,6 +65,22 @@ pub(crate) fn resolve_start<V: TangleView>(
             }
             Ok(cur)
         }
+        WalkStart::Behind(n) => {
+            let tips = view.tips();
+            if tips.is_empty() {
+                return Err(SelectError::NoTips);
+            }
+            let tip = tips[sample::below(rng, tips.len() as u32) as usize];
+            let mut cur = tip;
+            while tip.get() - cur.get() < n {
+                let ps = view.parents(cur);
+                if ps.is_empty() {
+                    break;
+                }
+                cur = ps[sample::below(rng, ps.len() as u32) as usize];
+            }
+            Ok(cur)
+        }
     }
 }
 
@@ -68,12 +93,12 @@ const TABLE: usize = 1024;
 /// Tables kept at once (E-IOTA alternates between a few α).
 const TABLES: usize = 4;
 
-/// Scratch of the weighted step: candidate approvers, and tables of `exp(−α·g)` for small
-/// integer gaps `g`, filled with the same `exp` the direct path uses (identical results). The
-/// table in use sits in `table`; up to `TABLES − 1` others wait in `spare`.
+/// Tables of the weighted step for small integer gaps `g`: `exp(−α·g)` (filled with the same
+/// `exp` the direct path uses: identical results) and, after it, the heavier approver's share
+/// `1 / (1 + exp(−α·g))` of a two-way step. The tables in use sit in `table`; up to
+/// `TABLES − 1` others wait in `spare`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct StepBuf {
-    items: Vec<(Handle, f64)>,
     alpha_bits: Option<u64>,
     table: Box<[f64]>,
     spare: Vec<(u64, Box<[f64]>)>,
@@ -88,7 +113,11 @@ impl StepBuf {
         }
         let incoming = match self.spare.iter().position(|(b, _)| *b == bits) {
             Some(i) => self.spare.swap_remove(i).1,
-            None => (0..TABLE).map(|g| (-(alpha * g as f64)).exp()).collect(),
+            None => {
+                let factors: Vec<f64> = (0..TABLE).map(|g| (-(alpha * g as f64)).exp()).collect();
+                let shares = factors.iter().map(|&e| 1.0 / (1.0 + e));
+                factors.iter().copied().chain(shares).collect()
+            }
         };
         let outgoing = core::mem::replace(&mut self.table, incoming);
         if let Some(old) = self.alpha_bits.replace(bits) {
@@ -109,6 +138,61 @@ impl StepBuf {
         }
         let d = alpha * gap as f64;
         if d > EXP_UNDERFLOW { 0.0 } else { (-d).exp() }
+    }
+
+    /// `1 / (1 + exp(−α·gap))`: the probability that a two-way step takes the heavier.
+    #[inline]
+    fn heavy_share(&self, alpha: f64, gap: u64) -> f64 {
+        if gap < TABLE as u64
+            && let Some(&s) = self.table.get(TABLE + gap as usize)
+        {
+            return s;
+        }
+        1.0 / (1.0 + self.factor(alpha, gap))
+    }
+}
+
+/// Words taken from the caller's RNG at once by a weighted walk (one ChaCha block).
+const DRAW_BLOCK: usize = 8;
+
+/// The uniform draws of a weighted walk, taken from the caller's RNG a block at a time: a step
+/// then costs no virtual call into the RNG (measured: the per-draw `next_u64` through
+/// `&mut dyn RngCore` was about a sixth of an MCMC walk). What the walk leaves of its last
+/// block is discarded, so the RNG stream still depends only on the walks made.
+struct Draws {
+    words: [u64; DRAW_BLOCK],
+    next: usize,
+}
+
+impl Draws {
+    fn new() -> Self {
+        Draws {
+            words: [0; DRAW_BLOCK],
+            next: DRAW_BLOCK,
+        }
+    }
+
+    /// A uniform float in `[0, 1)` with 53 random bits (as [`sample::unit`]).
+    #[inline]
+    fn unit(&mut self, rng: &mut dyn RngCore) -> f64 {
+        if self.next == DRAW_BLOCK {
+            self.refill(rng);
+        }
+        let x = self.words[self.next % DRAW_BLOCK];
+        self.next += 1;
+        (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    #[cold]
+    fn refill(&mut self, rng: &mut dyn RngCore) {
+        let mut bytes = [0u8; DRAW_BLOCK * 8];
+        rng.fill_bytes(&mut bytes);
+        for (word, chunk) in self.words.iter_mut().zip(bytes.chunks_exact(8)) {
+            let mut le = [0u8; 8];
+            le.copy_from_slice(chunk);
+            *word = u64::from_le_bytes(le);
+        }
+        self.next = 0;
     }
 }
 
@@ -132,6 +216,7 @@ pub(crate) fn walk<V: TangleView>(
         p.push(cur);
     }
     let mut steps = 0u32;
+    let mut draws = Draws::new();
     loop {
         let count = view.approver_count(cur);
         if count == 0 {
@@ -147,9 +232,11 @@ pub(crate) fn walk<V: TangleView>(
             let i = sample::below(rng, count as u32);
             view.approvers(cur).nth(i as usize)
         } else if count == 2 {
-            pair_step(view, cur, alpha, rng, buf)
+            pair_step(view, cur, alpha, draws.unit(rng), buf)
+        } else if count == 3 {
+            triple_step(view, cur, alpha, draws.unit(rng), buf)
         } else {
-            weighted_step(view, cur, alpha, rng, buf)
+            weighted_step(view, cur, alpha, draws.unit(rng), buf)
         };
         // `approver_count > 0` guarantees an approver; keep the walk total anyway.
         let Some(next) = next else {
@@ -164,14 +251,13 @@ pub(crate) fn walk<V: TangleView>(
 
 /// [`weighted_step`] for exactly two approvers (the common case on a k = 2 Tangle): the
 /// heavier gets weight 1, the lighter `e = exp(−αΔH)`, and one uniform draw `u` picks the
-/// lighter when `u·(1 + e) ≥ 1`, i.e. with probability `e / (1 + e)`. Written without
-/// data-dependent branches: the draw is a coin flip, which a branch predictor cannot learn.
+/// lighter when `u ≥ 1 / (1 + e)` (tabulated), i.e. with probability `e / (1 + e)`.
 #[inline]
 fn pair_step<V: TangleView>(
     view: &V,
     x: Handle,
     alpha: f64,
-    rng: &mut dyn RngCore,
+    u: f64,
     buf: &StepBuf,
 ) -> Option<Handle> {
     let mut it = view.approvers(x);
@@ -181,9 +267,44 @@ fn pair_step<V: TangleView>(
     let b_heavier = hb > ha;
     let heavy = if b_heavier { b } else { a };
     let light = if b_heavier { a } else { b };
-    let e = buf.factor(alpha, ha.abs_diff(hb));
-    let take_light = sample::unit(rng) * (1.0 + e) >= 1.0;
+    let take_light = u >= buf.heavy_share(alpha, ha.abs_diff(hb));
     Some(if take_light { light } else { heavy })
+}
+
+/// [`weighted_step`] for exactly three approvers, on the stack (same weights, same sum, same
+/// scan: identical draws).
+#[inline]
+fn triple_step<V: TangleView>(
+    view: &V,
+    x: Handle,
+    alpha: f64,
+    u: f64,
+    buf: &StepBuf,
+) -> Option<Handle> {
+    let mut it = view.approvers(x);
+    let ys = [it.next()?, it.next()?, it.next()?];
+    let hs = ys.map(|y| view.cumulative_weight(y).unwrap_or(0));
+    let h_max = hs[0].max(hs[1]).max(hs[2]);
+    let ws = hs.map(|h| buf.factor(alpha, h_max - h));
+    let sum = 0.0 + ws[0] + ws[1] + ws[2];
+    Some(scan(&ys, &ws, u * sum))
+}
+
+/// The approver that `r ∈ [0, Σw)` falls on, scanning in order; rounding that leaves `r` past
+/// the end picks the last approver of positive weight.
+#[inline]
+fn scan(ys: &[Handle], ws: &[f64], mut r: f64) -> Handle {
+    let mut last = ys[0];
+    for (&y, &w) in ys.iter().zip(ws) {
+        if w > 0.0 {
+            last = y;
+            if r < w {
+                return y;
+            }
+            r -= w;
+        }
+    }
+    last
 }
 
 /// Draws an approver of `x` with probability `exp(−α(H_x − H_y)) / Σ_z exp(−α(H_x − H_z))`.
@@ -197,36 +318,38 @@ fn weighted_step<V: TangleView>(
     view: &V,
     x: Handle,
     alpha: f64,
-    rng: &mut dyn RngCore,
-    buf: &mut StepBuf,
+    u: f64,
+    buf: &StepBuf,
 ) -> Option<Handle> {
-    let mut items = core::mem::take(&mut buf.items);
-    items.clear();
+    const STACK: usize = 16;
+    let count = view.approver_count(x);
+    let mut stack = ([Handle::default(); STACK], [0u64; STACK], [0.0f64; STACK]);
+    let mut heap;
+    let (ys, hs, ws): (&mut [Handle], &mut [u64], &mut [f64]) = if count <= STACK {
+        (&mut stack.0, &mut stack.1, &mut stack.2)
+    } else {
+        heap = (
+            vec![Handle::default(); count],
+            vec![0u64; count],
+            vec![0.0f64; count],
+        );
+        (&mut heap.0, &mut heap.1, &mut heap.2)
+    };
+    let mut n = 0;
     let mut h_max = 0u64;
-    for y in view.approvers(x) {
+    for (y, (ys_slot, hs_slot)) in view.approvers(x).zip(ys.iter_mut().zip(hs.iter_mut())) {
         let h = view.cumulative_weight(y).unwrap_or(0);
         h_max = h_max.max(h);
-        items.push((y, h as f64));
+        *ys_slot = y;
+        *hs_slot = h;
+        n += 1;
     }
     let mut sum = 0.0;
-    for item in &mut items {
-        let w = buf.factor(alpha, h_max - item.1 as u64);
-        item.1 = w;
-        sum += w;
+    for (w, &h) in ws.iter_mut().zip(&hs[..n]) {
+        *w = buf.factor(alpha, h_max - h);
+        sum += *w;
     }
-    buf.items = items;
-    let mut r = sample::unit(rng) * sum;
-    let mut last = None;
-    for &(y, w) in &buf.items {
-        if w > 0.0 {
-            last = Some(y);
-            if r < w {
-                return Some(y);
-            }
-            r -= w;
-        }
-    }
-    last
+    Some(scan(&ys[..n], &ws[..n], u * sum))
 }
 
 /// URW: the unweighted random walk (Popov, whitepaper): from the start, move to a uniformly
@@ -390,5 +513,78 @@ impl<V: TangleView> TipSelector<V> for Mcmc {
         rng: &mut dyn RngCore,
     ) -> Result<Selection, SelectError> {
         self.select_with_alpha(view, self.alpha, request, rng)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_chacha::ChaCha8Rng;
+    use rand_core::SeedableRng;
+
+    use super::*;
+    use crate::select::{TipRequest, Urts};
+    use crate::{Config, Tangle};
+
+    /// A URTS Tangle where each vertex sees only vertices `delay` arrivals older (a wide
+    /// Tangle: about `2·delay` tips).
+    fn wide(n: u64, delay: u64) -> Tangle<u64> {
+        let mut t: Tangle<u64> = Tangle::new(Config::default());
+        t.add_solid_entry_point(0, 1, 0, None).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut pending = std::collections::VecDeque::new();
+        for id in 1..n {
+            let tips = Urts.select(&t, TipRequest::PAIR, &mut rng).unwrap();
+            pending.push_back((id, tips.ids(&t)));
+            if pending.len() as u64 > delay {
+                let (id, parents) = pending.pop_front().unwrap();
+                let _ = t.insert(id, &parents, 1, id).unwrap();
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn behind_starts_at_the_first_ancestor_n_arrivals_below_its_tip() {
+        let t = wide(3_000, 20);
+        for n in [0u32, 1, 40, 300, 1_000, 10_000] {
+            for seed in 0..40 {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                let start = resolve_start(&t, WalkStart::Behind(n), &mut rng).unwrap();
+                // Replay the descent with the same draws: the tip, then one parent per step.
+                let mut replay = ChaCha8Rng::seed_from_u64(seed);
+                let tips = t.tips();
+                let tip = tips[sample::below(&mut replay, tips.len() as u32) as usize];
+                let mut cur = tip;
+                let mut path = vec![cur];
+                while tip.get() - cur.get() < n && !t.parents(cur).is_empty() {
+                    let ps = t.parents(cur);
+                    cur = ps[sample::below(&mut replay, ps.len() as u32) as usize];
+                    path.push(cur);
+                }
+                assert_eq!(start, cur, "n = {n}, seed = {seed}");
+                assert!(start == tip || t.is_ancestor(start, tip));
+                let reached = tip.get() - start.get() >= n;
+                assert!(reached || t.parents(start).is_empty(), "stopped early");
+                // The first vertex of the path that is deep enough: its predecessor was not.
+                if let [.., before, _] = path[..] {
+                    assert!(tip.get() - before.get() < n);
+                }
+            }
+        }
+        // Depth in arrivals is far shallower than in edges on a wide Tangle.
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let by_arrivals = resolve_start(&t, WalkStart::Behind(300), &mut rng).unwrap();
+        let by_edges = resolve_start(&t, WalkStart::Depth(300), &mut rng).unwrap();
+        assert!(t.height(by_arrivals) > t.height(by_edges));
+    }
+
+    #[test]
+    fn behind_on_an_empty_view_has_no_tips() {
+        let t: Tangle<u64> = Tangle::new(Config::default());
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        assert_eq!(
+            resolve_start(&t, WalkStart::Behind(5), &mut rng),
+            Err(SelectError::NoTips)
+        );
     }
 }
