@@ -39,10 +39,11 @@
 //!
 //! # Not done
 //! Two performance targets of the graph issue are not met (figures and what was tried in
-//! docs/BENCHMARKS.md): the MCMC walk from an entry point 1,000 deep takes ≈ 22 µs instead of
-//! ≤ 20 µs (a chain of dependent loads, ~31 ns per step), and the exact cumulative-weight
-//! upkeep meets ≤ 5 µs per arrival on the main model (~20 tips) but not with ~100 tips, where
-//! the band each arrival must visit is ~6× wider.
+//! docs/BENCHMARKS.md): the MCMC walk from an entry point 1,000 edges deep takes ≈ 21 µs on
+//! the benchmark host instead of ≤ 20 µs (≈ 29 ns per step, bound by the per-step work and
+//! unpredictable branches of the weighted step), and the exact cumulative-weight upkeep meets
+//! ≤ 5 µs per arrival on the main model (~20 tips) but not with ~100 tips, where the band each
+//! arrival must visit is ~6× wider.
 //!
 //! # Features
 //! None. The crate uses `std` (hash maps for the orphan pool, a random hash key) but no
