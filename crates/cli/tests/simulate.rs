@@ -114,7 +114,8 @@ fn same_seed_same_metrics() {
 }
 
 /// `--walk-behind` counts the entry depth in transactions: a different start than the same
-/// number of edges (`--walk-depth`), reproducible, and the two options exclude each other.
+/// number of edges (`--walk-depth`), reproducible, recorded in the report, and the two options
+/// exclude each other.
 #[test]
 fn walk_behind_is_its_own_entry_rule() {
     let run = |start: &str, n: &str| {
@@ -135,7 +136,17 @@ fn walk_behind_is_its_own_entry_rule() {
     };
     let behind = run("--walk-behind", "200");
     assert_eq!(behind, run("--walk-behind", "200"));
-    assert_ne!(behind["mean_tips"], run("--walk-depth", "200")["mean_tips"]);
+    let depth = run("--walk-depth", "200");
+    assert_ne!(behind["mean_tips"], depth["mean_tips"]);
+    // The report says which entry rule and α made it.
+    assert_eq!(
+        behind["tip_selection_parameters"],
+        serde_json::json!({"alpha": 0.01, "walk_behind": 200})
+    );
+    assert_eq!(
+        depth["tip_selection_parameters"],
+        serde_json::json!({"alpha": 0.01, "walk_depth": 200})
+    );
     let both = tangle(&[
         "simulate",
         "--tip-selection",

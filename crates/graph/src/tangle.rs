@@ -58,8 +58,9 @@ impl Default for Config {
     }
 }
 
-/// Approvers kept inline in [`Hot`]; more go to the `extra` link list.
-pub(crate) const INLINE_APPROVERS: usize = 3;
+/// Approver slots in [`Hot`]. Up to four approvers sit in the slots; from five on, the last
+/// slot holds the head of a list in `extra` of every approver after the third.
+pub(crate) const INLINE_APPROVERS: usize = 4;
 
 /// The per-vertex data a walk step reads: weight and approvers, in one aligned 32-byte record
 /// (two per cache line), so a walk touches one line per candidate approver.
@@ -72,10 +73,10 @@ pub(crate) struct Hot {
     pub(crate) cp_first: u32,
     /// Number of approvers.
     pub(crate) approvers: u32,
-    /// The first approvers, oldest first.
+    /// The first approvers, oldest first; with five or more approvers the last slot is the
+    /// head of the list in `extra` of the fourth and later ones (newest first). A walk step
+    /// over a vertex with up to four approvers thus needs no list load.
     pub(crate) inline: [u32; INLINE_APPROVERS],
-    /// Head of the list of further approvers in `extra` (newest first), or [`NONE`].
-    pub(crate) extra: u32,
 }
 
 /// The rest of the per-vertex record: what insertion and the weight upkeep's search read.
@@ -199,11 +200,11 @@ impl MemoryUsage {
 /// | what | bytes |
 /// |---|---|
 /// | id (`[u8; 32]` on the node path) | `size_of::<I>()` = 32 |
-/// | hot record: eager weight `u64`, first checkpoint, approver count, 3 inline approvers, overflow head | 32 |
+/// | hot record: eager weight `u64`, first checkpoint, approver count, 4 approver slots (the last one the overflow head from 5 approvers on) | 32 |
 /// | cold record: parent offset, height, checkpoint tags, own weight, tip position, search mark, parent count, flags | 32 |
 /// | arrival time `u64`, milestone index `u32` | 12 |
 /// | parents: one `u32` handle each | 4 × k (8 at k = 2) |
-/// | approvers beyond the third: one 8-byte link each | ≈ 1 on a URTS Tangle |
+/// | approvers after the third of vertices with five or more: one 8-byte link each | < 1 on a URTS Tangle |
 /// | id index: 8-byte slots (hash tag + handle) at load 3/8..3/4 | 10.7–21.3 |
 ///
 /// That is ≈ 128–139 bytes per vertex for 32-byte ids and two parents (139.5 measured at 1M
@@ -366,7 +367,6 @@ impl<I: VertexId> Tangle<I> {
             cp_first: NONE,
             approvers: 0,
             inline: [NONE; INLINE_APPROVERS],
-            extra: NONE,
         };
         touch(&mut self.hot, hot);
         let cold = Cold {
@@ -711,14 +711,23 @@ impl<I: VertexId> Tangle<I> {
             let ph = &mut self.hot[p.index()];
             let slot = ph.approvers as usize;
             ph.approvers += 1;
+            let last = INLINE_APPROVERS - 1;
             if slot < INLINE_APPROVERS {
                 ph.inline[slot] = h;
             } else {
+                if slot == INLINE_APPROVERS {
+                    // The fifth approver: the fourth moves to the list, whose head takes its slot.
+                    self.extra.push(Link {
+                        child: ph.inline[last],
+                        next: NONE,
+                    });
+                    ph.inline[last] = (self.extra.len() - 1) as u32;
+                }
                 self.extra.push(Link {
                     child: h,
-                    next: ph.extra,
+                    next: ph.inline[last],
                 });
-                ph.extra = (self.extra.len() - 1) as u32;
+                ph.inline[last] = (self.extra.len() - 1) as u32;
             }
             if slot == 0 {
                 self.remove_tip(p);
@@ -729,7 +738,6 @@ impl<I: VertexId> Tangle<I> {
             cp_first: NONE,
             approvers: 0,
             inline: [NONE; INLINE_APPROVERS],
-            extra: NONE,
         });
         self.cold.push(Cold {
             edge_start,
@@ -794,7 +802,7 @@ impl<I: VertexId> Tangle<I> {
     }
 
     /// Direct approvers of a vertex: the first three in arrival order, then the others newest
-    /// first.
+    /// first (the fourth last).
     #[inline]
     pub fn approvers(&self, v: Handle) -> Approvers<'_> {
         Approvers::of(&self.hot, &self.extra, v)
@@ -1029,12 +1037,21 @@ impl<'a> Approvers<'a> {
     #[inline]
     pub(crate) fn of(hot: &[Hot], extra: &'a [Link], v: Handle) -> Self {
         let h = &hot[v.index()];
+        let listed = h.approvers as usize > INLINE_APPROVERS;
         Approvers {
             inline: h.inline,
             pos: 0,
-            inline_len: (h.approvers as usize).min(INLINE_APPROVERS) as u8,
+            inline_len: if listed {
+                INLINE_APPROVERS as u8 - 1
+            } else {
+                h.approvers as u8
+            },
             links: extra,
-            next: h.extra,
+            next: if listed {
+                h.inline[INLINE_APPROVERS - 1]
+            } else {
+                NONE
+            },
         }
     }
 }
@@ -1067,6 +1084,35 @@ mod tests {
         assert_eq!(core::mem::size_of::<Hot>(), 32);
         assert_eq!(core::mem::size_of::<Cold>(), 32);
         assert_eq!(core::mem::size_of::<Link>(), 8);
+    }
+
+    /// Every approver count from 0 to 9 (slots only, the fifth moving the fourth to the list,
+    /// longer lists): the documented order, the count, and room for nothing else.
+    #[test]
+    fn approvers_in_slots_then_list() {
+        let mut t: Tangle<u64> = Tangle::new(Config {
+            hash_key: Some(1),
+            ..Config::default()
+        });
+        t.add_solid_entry_point(0, 1, 0, None).unwrap();
+        let root = t.handle(&0).unwrap();
+        let mut approvers = Vec::new();
+        for n in 0..=9u64 {
+            let expected: Vec<Handle> = approvers
+                .iter()
+                .take(3)
+                .chain(approvers.iter().skip(3).rev())
+                .copied()
+                .collect();
+            assert_eq!(t.approvers(root).collect::<Vec<_>>(), expected, "n = {n}");
+            assert_eq!(t.approver_count(root), n as usize);
+            let id = n + 1;
+            let _ = t.insert(id, &[0], 1, id).unwrap();
+            approvers.push(t.handle(&id).unwrap());
+        }
+        // Approvers of approvers are unaffected by the root's list.
+        assert_eq!(t.approvers(approvers[4]).count(), 0);
+        assert_eq!(t.cumulative_weight(root), Some(11));
     }
 
     #[test]

@@ -263,6 +263,61 @@ impl TipSelector<SimTangle> for AnySelector {
     }
 }
 
+/// Δ of RURTS: `--max-age`, or 5·h + 10/λ.
+fn rurts_max_age(args: &SimulateArgs) -> f64 {
+    args.max_age
+        .unwrap_or(5.0 * args.delay + 10.0 / args.lambda)
+}
+
+/// The parameters of the tip selection a report needs to be reproduced (the option names of
+/// the command line): α and the walk start of the walks, Δ of RURTS, the window of HPS.
+fn selector_parameters(args: &SimulateArgs) -> Map<String, Value> {
+    let mut map = Map::new();
+    let walk_start = |map: &mut Map<String, Value>| match args.walk_behind {
+        Some(n) => map.insert("walk_behind".to_owned(), json!(n)),
+        None => map.insert("walk_depth".to_owned(), json!(args.walk_depth)),
+    };
+    match args.tip_selection {
+        Algorithm::Urts => {}
+        Algorithm::Rurts => {
+            map.insert("max_age".to_owned(), json!(rurts_max_age(args)));
+        }
+        Algorithm::Urw => {
+            walk_start(&mut map);
+        }
+        Algorithm::Mcmc | Algorithm::Hybrid | Algorithm::Eiota => {
+            map.insert("alpha".to_owned(), json!(args.alpha));
+            walk_start(&mut map);
+        }
+        Algorithm::Hps => {
+            map.insert("hps_window".to_owned(), json!(args.hps_window));
+        }
+    }
+    map
+}
+
+/// Adds `tip_selection_parameters` to a report object.
+fn with_parameters(mut report: Value, args: &SimulateArgs) -> Value {
+    if let Value::Object(map) = &mut report {
+        map.insert(
+            "tip_selection_parameters".to_owned(),
+            Value::Object(selector_parameters(args)),
+        );
+    }
+    report
+}
+
+/// `" (alpha = 0.01, walk_depth = 100)"`, or nothing without parameters.
+fn parameters_text(report: &Value) -> String {
+    match report["tip_selection_parameters"].as_object() {
+        Some(map) if !map.is_empty() => {
+            let items: Vec<String> = map.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            format!(" ({})", items.join(", "))
+        }
+        _ => String::new(),
+    }
+}
+
 fn selector(args: &SimulateArgs) -> Result<AnySelector, SimulateError> {
     let start = match args.walk_behind {
         Some(n) => WalkStart::Behind(n),
@@ -271,9 +326,7 @@ fn selector(args: &SimulateArgs) -> Result<AnySelector, SimulateError> {
     Ok(match args.tip_selection {
         Algorithm::Urts => AnySelector::Urts(Urts),
         Algorithm::Rurts => {
-            let delta = args
-                .max_age
-                .unwrap_or(5.0 * args.delay + 10.0 / args.lambda);
+            let delta = rurts_max_age(args);
             if !(delta.is_finite() && delta >= 0.0) {
                 return Err(SimulateError::MaxAge(delta));
             }
@@ -424,6 +477,7 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
             (json, tips)
         };
         drop(bar);
+        let report = with_parameters(report, &args);
         if let Some(dir) = &args.out {
             std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
             output::write_tips(dir, &tips)?;
@@ -458,6 +512,7 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
         (json, first)
     };
     drop(bar);
+    let report = with_parameters(report, &args);
 
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
@@ -549,9 +604,10 @@ fn render_scenario_text(report: &Value) -> String {
         None => format!("{:.4}", number(key)),
     };
     let mut out = vec![format!(
-        "scenario {} against {}: q = {}, λ = {}, h = {}, k = {}, {} run{}, seed {}",
+        "scenario {} against {}{}: q = {}, λ = {}, h = {}, k = {}, {} run{}, seed {}",
         report["scenario"].as_str().unwrap_or_default(),
         report["tip_selection"].as_str().unwrap_or_default(),
+        parameters_text(report),
         report["parameters"]
             .as_object()
             .and_then(|p| p.values().next())
@@ -689,8 +745,9 @@ fn render_text(report: &Value) -> String {
     };
     let mut out = Vec::new();
     out.push(format!(
-        "tip selection {}: λ = {}, h = {}, k = {}, {} transactions, {} run{}, seed {}",
+        "tip selection {}{}: λ = {}, h = {}, k = {}, {} transactions, {} run{}, seed {}",
         report["tip_selection"].as_str().unwrap_or_default(),
+        parameters_text(report),
         number("lambda"),
         number("delay"),
         report["parents"],
