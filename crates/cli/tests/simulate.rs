@@ -161,6 +161,65 @@ fn walk_behind_is_its_own_entry_rule() {
     assert!(stderr.contains("--walk-behind"), "{stderr}");
 }
 
+/// Ensembles and scenarios carry the selector's parameters too; E-IOTA's include its mixture.
+#[test]
+fn reports_carry_the_selector_parameters() {
+    let ensemble = stdout_json(&tangle(&[
+        "simulate",
+        "--tip-selection",
+        "eiota",
+        "--alpha",
+        "0.02",
+        "--transactions",
+        "1000",
+        "--runs",
+        "2",
+        "--json",
+    ]));
+    let p = &ensemble["tip_selection_parameters"];
+    assert_eq!(p["alpha"], 0.02);
+    assert_eq!(p["walk_depth"], 100);
+    let mixture: Vec<(f64, f64)> = p["alpha_mixture"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|pair| (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap()))
+        .collect();
+    let expected = [(0.1, 0.0), (0.65, 0.02), (0.25, 0.2)];
+    assert_eq!(mixture.len(), 3);
+    for ((p, a), (ep, ea)) in mixture.iter().zip(expected) {
+        assert!(
+            (p - ep).abs() < 1e-12 && (a - ea).abs() < 1e-12,
+            "{mixture:?}"
+        );
+    }
+    let scenario = stdout_json(&tangle(&[
+        "simulate",
+        "--tip-selection",
+        "hps",
+        "--hps-window",
+        "64",
+        "--scenario",
+        "tip-spam",
+        "--transactions",
+        "1000",
+        "--json",
+    ]));
+    assert_eq!(
+        scenario["tip_selection_parameters"],
+        serde_json::json!({"hps_window": 64})
+    );
+    let urts = stdout_json(&tangle(&[
+        "simulate",
+        "--tip-selection",
+        "urts",
+        "--transactions",
+        "500",
+        "--json",
+    ]));
+    assert_eq!(urts["tip_selection_parameters"], serde_json::json!({}));
+}
+
 /// An ensemble reports means with 95 % intervals, identical whatever the thread count.
 #[test]
 fn ensemble_is_independent_of_threads() {

@@ -207,7 +207,7 @@ impl MemoryUsage {
 /// | approvers after the third of vertices with five or more: one 8-byte link each | < 1 on a URTS Tangle |
 /// | id index: 8-byte slots (hash tag + handle) at load 3/8..3/4 | 10.7–21.3 |
 ///
-/// That is ≈ 128–139 bytes per vertex for 32-byte ids and two parents (139.5 measured at 1M
+/// That is ≈ 128–139 bytes per vertex for 32-byte ids and two parents (133.5 measured at 1M
 /// vertices), plus the unused tail of each `Vec` (up to ×2 right after a doubling;
 /// [`Tangle::with_capacity`] and [`Tangle::reserve`] avoid it). Every approver is stored once
 /// (inline or as a link) and every parent once. The records are 32-byte aligned, so a walk

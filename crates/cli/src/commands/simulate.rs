@@ -137,7 +137,8 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "D", default_value_t = 100)]
     walk_depth: u32,
     /// Walk start counted in transactions instead of edges: parent steps down from a uniformly
-    /// drawn tip until N transactions arrived in between (replaces `--walk-depth`).
+    /// drawn tip until the tip is at least the N-th transaction after the start (replaces
+    /// `--walk-depth`).
     #[arg(long, value_name = "N", conflicts_with = "walk_depth")]
     walk_behind: Option<u32>,
     /// Maximum tip age Δ of rurts, in time units (default 5·h + 10/λ).
@@ -263,6 +264,13 @@ impl TipSelector<SimTangle> for AnySelector {
     }
 }
 
+/// E-IOTA's mixture: α = 0 with this probability, …
+const EIOTA_P_ZERO: f64 = 0.1;
+/// … `--alpha` with this one, …
+const EIOTA_P_LOW: f64 = 0.65;
+/// … otherwise this multiple of `--alpha`.
+const EIOTA_HIGH: f64 = 10.0;
+
 /// Δ of RURTS: `--max-age`, or 5·h + 10/λ.
 fn rurts_max_age(args: &SimulateArgs) -> f64 {
     args.max_age
@@ -285,8 +293,21 @@ fn selector_parameters(args: &SimulateArgs) -> Map<String, Value> {
         Algorithm::Urw => {
             walk_start(&mut map);
         }
-        Algorithm::Mcmc | Algorithm::Hybrid | Algorithm::Eiota => {
+        Algorithm::Mcmc | Algorithm::Hybrid => {
             map.insert("alpha".to_owned(), json!(args.alpha));
+            walk_start(&mut map);
+        }
+        Algorithm::Eiota => {
+            // The mixture `selector` builds: α = 0, α, 10·α with these probabilities.
+            map.insert("alpha".to_owned(), json!(args.alpha));
+            map.insert(
+                "alpha_mixture".to_owned(),
+                json!([
+                    [EIOTA_P_ZERO, 0.0],
+                    [EIOTA_P_LOW, args.alpha],
+                    [1.0 - EIOTA_P_ZERO - EIOTA_P_LOW, EIOTA_HIGH * args.alpha]
+                ]),
+            );
             walk_start(&mut map);
         }
         Algorithm::Hps => {
@@ -339,10 +360,10 @@ fn selector(args: &SimulateArgs) -> Result<AnySelector, SimulateError> {
         Algorithm::Mcmc => AnySelector::Mcmc(Mcmc::new(args.alpha, start)?),
         Algorithm::Hybrid => AnySelector::Hybrid(Hybrid::new(args.alpha, start)?),
         Algorithm::Eiota => AnySelector::EIota(EIota::three_way(
-            0.1,
-            0.65,
+            EIOTA_P_ZERO,
+            EIOTA_P_LOW,
             args.alpha,
-            10.0 * args.alpha,
+            EIOTA_HIGH * args.alpha,
             start,
         )?),
         Algorithm::Hps => AnySelector::Hps(Hps::new(args.hps_window)?),

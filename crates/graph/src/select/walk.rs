@@ -18,13 +18,14 @@ pub enum WalkStart {
     /// that the walk sees the weights, yet not so deep that it is slow; `d` sets that depth in
     /// edges (hence at least `d` below the tip in height).
     Depth(u32),
-    /// `n` arrivals below the tips: from a uniformly drawn tip, follow uniformly drawn parents
-    /// until at least `n` vertices arrived between the current vertex and that tip (handle
-    /// difference ≥ `n`), stopping early at a root. Depth counted in transactions, as IOTA's
-    /// random-walker studies measure distance (the number of transactions announced in
-    /// between), rather than in edges: on a wide Tangle (λh = 100) 1,000 arrivals are about ten
-    /// levels, where [`WalkStart::Depth`]`(1000)` is a thousand levels. The start is an
-    /// ancestor of a tip, hence approved (never a left-behind tip), unless it is a root.
+    /// `n` transactions below the tips: from a uniformly drawn tip, follow uniformly drawn
+    /// parents until the tip is at least the `n`-th vertex solidified after the current one
+    /// (handle difference ≥ `n`, i.e. `n − 1` in between), stopping early at a root; `0` starts
+    /// at the tip. Depth counted in transactions, as IOTA's random-walker studies measure
+    /// distance (the number of transactions announced in between), rather than in edges: on a
+    /// wide Tangle (λh = 100) 1,000 transactions are about ten levels, where
+    /// [`WalkStart::Depth`]`(1000)` is a thousand. For `n ≥ 1` the start is an ancestor of a
+    /// tip, hence approved (never a left-behind tip), unless it is a root.
     Behind(u32),
 }
 
@@ -99,6 +100,8 @@ const TABLES: usize = 4;
 /// `TABLES − 1` others wait in `spare`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct StepBuf {
+    /// Approvers, weights and factors of a step over more than 16 approvers.
+    wide: (Vec<Handle>, Vec<u64>, Vec<f64>),
     alpha_bits: Option<u64>,
     table: Box<[f64]>,
     spare: Vec<(u64, Box<[f64]>)>,
@@ -287,19 +290,19 @@ fn triple_step<V: TangleView>(
     let h_max = hs[0].max(hs[1]).max(hs[2]);
     let ws = hs.map(|h| buf.factor(alpha, h_max - h));
     let sum = 0.0 + ws[0] + ws[1] + ws[2];
-    Some(scan(&ys, &ws, u * sum))
+    scan(&ys, &ws, u * sum)
 }
 
 /// The approver that `r ∈ [0, Σw)` falls on, scanning in order; rounding that leaves `r` past
-/// the end picks the last approver of positive weight.
+/// the end picks the last approver of positive weight (`None` only without any).
 #[inline]
-fn scan(ys: &[Handle], ws: &[f64], mut r: f64) -> Handle {
-    let mut last = ys[0];
+fn scan(ys: &[Handle], ws: &[f64], mut r: f64) -> Option<Handle> {
+    let mut last = None;
     for (&y, &w) in ys.iter().zip(ws) {
         if w > 0.0 {
-            last = y;
+            last = Some(y);
             if r < w {
-                return y;
+                return last;
             }
             r -= w;
         }
@@ -319,21 +322,20 @@ fn weighted_step<V: TangleView>(
     x: Handle,
     alpha: f64,
     u: f64,
-    buf: &StepBuf,
+    buf: &mut StepBuf,
 ) -> Option<Handle> {
     const STACK: usize = 16;
     let count = view.approver_count(x);
     let mut stack = ([Handle::default(); STACK], [0u64; STACK], [0.0f64; STACK]);
-    let mut heap;
+    // More than STACK approvers (a genesis or a spammed vertex): reuse the selector's buffers.
+    let mut wide = core::mem::take(&mut buf.wide);
     let (ys, hs, ws): (&mut [Handle], &mut [u64], &mut [f64]) = if count <= STACK {
         (&mut stack.0, &mut stack.1, &mut stack.2)
     } else {
-        heap = (
-            vec![Handle::default(); count],
-            vec![0u64; count],
-            vec![0.0f64; count],
-        );
-        (&mut heap.0, &mut heap.1, &mut heap.2)
+        wide.0.resize(count, Handle::default());
+        wide.1.resize(count, 0);
+        wide.2.resize(count, 0.0);
+        (&mut wide.0, &mut wide.1, &mut wide.2)
     };
     let mut n = 0;
     let mut h_max = 0u64;
@@ -349,7 +351,9 @@ fn weighted_step<V: TangleView>(
         *w = buf.factor(alpha, h_max - h);
         sum += *w;
     }
-    Some(scan(&ys[..n], &ws[..n], u * sum))
+    let picked = scan(&ys[..n], &ws[..n], u * sum);
+    buf.wide = wide;
+    picked
 }
 
 /// URW: the unweighted random walk (Popov, whitepaper): from the start, move to a uniformly
@@ -576,6 +580,78 @@ mod tests {
         let by_arrivals = resolve_start(&t, WalkStart::Behind(300), &mut rng).unwrap();
         let by_edges = resolve_start(&t, WalkStart::Depth(300), &mut rng).unwrap();
         assert!(t.height(by_arrivals) > t.height(by_edges));
+    }
+
+    /// A view that reports approvers but yields none (a faulty implementation of the
+    /// trait): walks end where they are instead of panicking, on every step path.
+    struct Hiding<'a>(&'a Tangle<u64>);
+
+    impl TangleView for Hiding<'_> {
+        type Id = u64;
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn id(&self, v: Handle) -> u64 {
+            self.0.id(v)
+        }
+        fn handle(&self, id: &u64) -> Option<Handle> {
+            self.0.handle(id)
+        }
+        fn parents(&self, v: Handle) -> &[Handle] {
+            self.0.parents(v)
+        }
+        fn approvers(&self, _: Handle) -> impl Iterator<Item = Handle> + '_ {
+            core::iter::empty()
+        }
+        fn approver_count(&self, v: Handle) -> usize {
+            self.0.approver_count(v)
+        }
+        fn tips(&self) -> &[Handle] {
+            self.0.tips()
+        }
+        fn own_weight(&self, v: Handle) -> u64 {
+            self.0.own_weight(v)
+        }
+        fn cumulative_weight(&self, v: Handle) -> Option<u64> {
+            self.0.cumulative_weight(v)
+        }
+        fn height(&self, v: Handle) -> u32 {
+            self.0.height(v)
+        }
+        fn time(&self, v: Handle) -> u64 {
+            self.0.time(v)
+        }
+        fn latest_time(&self) -> u64 {
+            self.0.latest_time()
+        }
+        fn milestone_index(&self, v: Handle) -> Option<u32> {
+            self.0.milestone_index(v)
+        }
+        fn is_solid_entry_point(&self, v: Handle) -> bool {
+            self.0.is_solid_entry_point(v)
+        }
+    }
+
+    #[test]
+    fn a_view_hiding_its_approvers_ends_walks_without_panicking() {
+        for m in [1u64, 2, 3, 4, 5, 20] {
+            let mut t: Tangle<u64> = Tangle::new(Config::default());
+            t.add_solid_entry_point(0, 1, 0, None).unwrap();
+            for id in 1..=m {
+                let _ = t.insert(id, &[0], 1, id).unwrap();
+            }
+            let root = t.handle(&0).unwrap();
+            let view = Hiding(&t);
+            let mut rng = ChaCha8Rng::seed_from_u64(m);
+            for alpha in [0.0, 0.5] {
+                let mut mcmc = Mcmc::new(alpha, WalkStart::At(root)).unwrap();
+                assert_eq!(
+                    mcmc.walk_from(&view, root, &mut rng, None),
+                    Ok(root),
+                    "m = {m}"
+                );
+            }
+        }
     }
 
     #[test]
