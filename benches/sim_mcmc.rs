@@ -1,17 +1,19 @@
 //! tangle-sim with MCMC tip selection (issue 6's second throughput target): α = 0.01, the walk
 //! entry point 1,000 deep — measured in edges (`WalkStart::Depth(1000)`: 1,000 parent steps
 //! below a uniformly drawn tip) and in transactions (`WalkStart::Behind(1000)`: parent steps
-//! down until 1,000 transactions arrived in between) — λ = 100, h = 1, k = 2 (the issue's URTS
+//! down until the tip is at least the 1,000th transaction after the start) — λ = 100, h = 1,
+//! k = 2 (the issue's URTS
 //! setting), exact cumulative weights maintained by the graph. Criterion reports simulated
 //! transactions per second.
 //!
 //! `cargo bench -p tangle-benches --bench sim_mcmc`. One sample is one whole run of 20,000
 //! transactions (set `TANGLE_BENCH_SIM_MCMC_TX` to change it). At λ = 100 a height level holds
 //! ≈ 140 transactions, and 1,000 random parent steps descend more than 1,000 levels, so in
-//! runs shorter than ≈ 150,000 transactions the entry point is the genesis and the walks are
-//! as long as the Tangle is tall (≈ 150 steps at 20,000). Longer runs reach the issue's regime
-//! (walks of ~1,000 steps through ~10 MB of records) but take minutes each:
-//! docs/BENCHMARKS.md gives those figures from `tangle simulate`.
+//! runs shorter than ≈ 150,000 transactions the `Depth` entry point is the genesis and the
+//! walks are as long as the Tangle is tall (≈ 150 steps at 20,000). Longer runs reach that
+//! regime (walks of ~1,000 steps through ~10 MB of records) but take minutes each:
+//! docs/BENCHMARKS.md gives those figures from `tangle simulate`. The `Behind` entry is in its
+//! steady regime (about ten levels below the tips) from the first thousand transactions on.
 
 use std::hint::black_box;
 use std::time::Duration;
