@@ -220,6 +220,46 @@ fn reports_carry_the_selector_parameters() {
     assert_eq!(urts["tip_selection_parameters"], serde_json::json!({}));
 }
 
+/// `--confidence-selections N` adds the latency by the selector's own confidence, in the JSON
+/// and the text summary; without it the report says 0 selections and prints no such line.
+#[test]
+fn confidence_selections_add_the_selector_latency() {
+    let args = |n: &'static str| {
+        [
+            "simulate",
+            "--tip-selection",
+            "mcmc",
+            "--transactions",
+            "4000",
+            "--walk-behind",
+            "100",
+            "--confidence-selections",
+            n,
+        ]
+    };
+    let on = stdout_json(&tangle(&[&args("10")[..], &["--json"]].concat()));
+    assert_eq!(on["confirmation"]["selector_confidence_selections"], 10);
+    let latency = on["confirmation"]["mean_latency_selector_confidence"]
+        .as_f64()
+        .expect("a latency");
+    assert!(latency > 0.0, "{latency}");
+    assert!(on["confirmation_latency_selector_confidence"].is_number());
+    let off = stdout_json(&tangle(&[&args("0")[..], &["--json"]].concat()));
+    assert_eq!(off["confirmation"]["selector_confidence_selections"], 0);
+    assert!(off["confirmation"]["mean_latency_selector_confidence"].is_null());
+    assert_eq!(
+        on["mean_tips"], off["mean_tips"],
+        "the run itself is unchanged"
+    );
+    let text = String::from_utf8(tangle(&args("10")).stdout).expect("utf-8");
+    assert!(
+        text.contains("selector confidence ≥ 0.95 (10 selections per check)"),
+        "{text}"
+    );
+    let text = String::from_utf8(tangle(&args("0")).stdout).expect("utf-8");
+    assert!(!text.contains("selector confidence"), "{text}");
+}
+
 /// An ensemble reports means with 95 % intervals, identical whatever the thread count.
 #[test]
 fn ensemble_is_independent_of_threads() {

@@ -95,9 +95,9 @@ pub struct EnsembleReport {
     /// The ensemble seed; run `r` used [`derive_seed`]`(seed, r)`.
     pub seed: u64,
     /// Mean and 95 % CI of `mean_tips`, `mean_global_tips`, `mean_first_approval_time`,
-    /// `orphan_rate`, `cw_slope`, `cw_adaptation_time`, `confirmation_latency_weight` and
-    /// `confirmation_latency_confidence` (keyed by those names; the last four over the runs
-    /// that define them).
+    /// `orphan_rate`, `cw_slope`, `cw_adaptation_time`, `confirmation_latency_weight`,
+    /// `confirmation_latency_confidence` and `confirmation_latency_selector_confidence` (keyed
+    /// by those names; the last five over the runs that define them).
     pub estimates: BTreeMap<&'static str, Estimate>,
     /// Per-run reports, run 0 first.
     pub reports: Vec<SimReport>,
@@ -156,6 +156,10 @@ impl Simulation {
         estimates.insert(
             "confirmation_latency_confidence",
             partial(|r| r.confirmation.mean_latency_confidence),
+        );
+        estimates.insert(
+            "confirmation_latency_selector_confidence",
+            partial(|r| r.confirmation.mean_latency_selector_confidence),
         );
         Ok(EnsembleReport {
             runs,

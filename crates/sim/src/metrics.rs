@@ -11,6 +11,7 @@ use serde::Serialize;
 use tangle_graph::{Handle, Tangle};
 
 use crate::SimError;
+use crate::confidence::SelectorLatency;
 
 /// Settings of the metrics that follow sampled transactions, and of the optional series.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +38,13 @@ pub struct MetricsConfig {
     pub series_points: usize,
     /// Bins of the approval-time histogram over `[0, orphan horizon]` (default 50).
     pub histogram_bins: usize,
+    /// Selections per check of the confirmation latency by the *selector's* confidence
+    /// (default 0: off). When set, every sampled transaction is checked during the run at the
+    /// ages of the growth curve: that many selections by the run's selector on the view of the
+    /// time, and it is confirmed at the first check where a share ≥ θ of them approve it
+    /// (module `confidence` in the source). The run itself is unchanged (own RNG stream);
+    /// the cost is up to `samples × curve_points × this` selections.
+    pub selector_confidence: u32,
 }
 
 impl Default for MetricsConfig {
@@ -50,6 +58,7 @@ impl Default for MetricsConfig {
             series: false,
             series_points: 1_000,
             histogram_bins: 50,
+            selector_confidence: 0,
         }
     }
 }
@@ -125,6 +134,13 @@ pub struct Confirmation {
     pub mean_latency_confidence: Option<f64>,
     /// Share of the samples whose tip confidence reached θ within the horizon.
     pub confirmed_share_confidence: Option<f64>,
+    /// Selections per check of the selector confidence (0: not measured).
+    pub selector_confidence_selections: u32,
+    /// Mean time from issue until the confidence of the selector under test reached θ (at
+    /// the checks on the curve's age grid), over the samples that reached it in the horizon.
+    pub mean_latency_selector_confidence: Option<f64>,
+    /// Share of the samples whose selector confidence reached θ within the horizon.
+    pub confirmed_share_selector_confidence: Option<f64>,
 }
 
 /// One point of the tips-over-time series, taken right after an arrival.
@@ -163,6 +179,11 @@ pub(crate) struct Probe {
 }
 
 impl Probe {
+    /// The sampled issue numbers, sorted.
+    pub(crate) fn candidates(&self) -> &[u64] {
+        &self.candidates
+    }
+
     /// A probe for a run of `n` transactions at rate `lambda` with horizon `horizon`.
     pub(crate) fn new(m: &MetricsConfig, n: u64, warmup: u64, lambda: f64, horizon: f64) -> Self {
         // Candidates whose horizon should end before the last issue (10 % margin; those that
@@ -249,6 +270,7 @@ pub(crate) fn measure(
     m: &MetricsConfig,
     probe: Probe,
     facts: &RunFacts,
+    selector: SelectorLatency,
 ) -> (CwGrowth, Confirmation, Option<Series>) {
     let horizon = m.horizon_for(facts.lambda, facts.mean_delay);
     let tpu = facts.ticks_per_unit;
@@ -375,6 +397,9 @@ pub(crate) fn measure(
         confirmed_share_weight: share(lat_w.1),
         mean_latency_confidence: mean(lat_c),
         confirmed_share_confidence: share(lat_c.1),
+        selector_confidence_selections: selector.draws,
+        mean_latency_selector_confidence: selector.mean_latency,
+        confirmed_share_selector_confidence: selector.confirmed_share,
     };
     let series = m.series.then(|| Series {
         approval_bin_width: facts.orphan_horizon / m.histogram_bins as f64,

@@ -11,6 +11,7 @@ use tangle_graph::select::{TipRequest, TipSelector};
 use tangle_graph::{Config, Handle, MAX_PARENTS, Tangle};
 
 use crate::SimError;
+use crate::confidence::SelectorConfidence;
 use crate::config::{Delay, Edges, SimConfig, exponential};
 use crate::metrics::{MetricsConfig, Probe, RunFacts, measure};
 use crate::report::SimReport;
@@ -303,6 +304,8 @@ impl Simulation {
         let mut t = 0.0;
         let horizon = self.metrics.horizon_for(cfg.lambda, cfg.delay.mean());
         let mut probe = Probe::new(&self.metrics, n, cfg.warmup, cfg.lambda, horizon);
+        let mut confidence =
+            SelectorConfidence::new(&self.metrics, probe.candidates(), horizon, seed);
 
         for seq in 1..=n {
             t += exponential(&mut process) / cfg.lambda;
@@ -321,6 +324,7 @@ impl Simulation {
                 t_warm = t;
             }
 
+            confidence.check(t, &tangle, selector, request)?;
             let selection = selector.select(&tangle, request, &mut choose)?;
             let mut parents = [Handle::default(); MAX_PARENTS];
             let mut len = 0usize;
@@ -339,6 +343,7 @@ impl Simulation {
             }
             global_tips += 1;
             probe.after_arrival(seq, t, view_tips, global_tips);
+            confidence.on_issue(seq, t);
             if seq.is_multiple_of(PROGRESS_EVERY) {
                 self.report_progress(PROGRESS_EVERY);
             }
@@ -415,6 +420,7 @@ impl Simulation {
                 ticks_per_unit: TICKS_PER_UNIT,
                 t_end,
             },
+            confidence.finish(t_end),
         );
         let report = SimReport {
             transactions: n,

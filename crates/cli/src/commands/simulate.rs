@@ -166,6 +166,10 @@ pub(crate) struct SimulateArgs {
     /// Transactions sampled for the cumulative-weight growth and the confirmation latency.
     #[arg(long, value_name = "S", default_value_t = 100)]
     cw_samples: u32,
+    /// Also measure the confirmation latency by the confidence of the selector under test:
+    /// N selections per check of each sampled transaction during the run (0 = off).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    confidence_selections: u32,
     /// Run an attack scenario instead of the plain model.
     #[arg(long, value_enum)]
     scenario: Option<ScenarioName>,
@@ -454,6 +458,7 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
         samples: args.cw_samples,
         confirmation_weight: args.confirmation_weight,
         confirmation_confidence: args.confirmation_confidence,
+        selector_confidence: args.confidence_selections,
         series: args.out.is_some(),
         ..MetricsConfig::default()
     };
@@ -572,7 +577,7 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
 
 /// Scalar summaries of the sampled-transaction metrics, under the keys the ensemble's
 /// estimates use (so that single runs and ensembles read alike).
-fn summary_metrics(report: &SimReport) -> [(&'static str, Option<f64>); 4] {
+fn summary_metrics(report: &SimReport) -> [(&'static str, Option<f64>); 5] {
     let g = &report.cumulative_weight_growth;
     let c = &report.confirmation;
     [
@@ -580,6 +585,10 @@ fn summary_metrics(report: &SimReport) -> [(&'static str, Option<f64>); 4] {
         ("cw_adaptation_time", g.adaptation_time),
         ("confirmation_latency_weight", c.mean_latency_weight),
         ("confirmation_latency_confidence", c.mean_latency_confidence),
+        (
+            "confirmation_latency_selector_confidence",
+            c.mean_latency_selector_confidence,
+        ),
     ]
 }
 
@@ -709,6 +718,7 @@ fn ensemble_json(ensemble: &EnsembleReport, elapsed: f64) -> Result<Value, Simul
         json!({
             "weight_threshold": first.confirmation.weight_threshold,
             "confidence_threshold": first.confirmation.confidence_threshold,
+            "selector_confidence_selections": first.confirmation.selector_confidence_selections,
         }),
     );
     let bins = reports
@@ -811,6 +821,14 @@ fn render_text(report: &Value) -> String {
         report["confirmation"]["confidence_threshold"],
         metric("confirmation_latency_confidence"),
     ));
+    if report["confirmation"]["selector_confidence_selections"].as_u64() > Some(0) {
+        out.push(format!(
+            "                          selector confidence ≥ {} ({} selections per check): {}",
+            report["confirmation"]["confidence_threshold"],
+            report["confirmation"]["selector_confidence_selections"],
+            metric("confirmation_latency_selector_confidence"),
+        ));
+    }
     let histogram: Vec<String> = report["approvers_histogram"]
         .as_array()
         .map_or(&[][..], Vec::as_slice)
