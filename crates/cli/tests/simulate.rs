@@ -258,6 +258,18 @@ fn confidence_selections_add_the_selector_latency() {
     );
     let text = String::from_utf8(tangle(&args("0")).stdout).expect("utf-8");
     assert!(!text.contains("selector confidence"), "{text}");
+    // Ensembles estimate it only when it was measured.
+    let ensemble = |n| {
+        stdout_json(&tangle(
+            &[&args(n)[..], &["--runs", "2", "--json"]].concat(),
+        ))
+    };
+    let on = ensemble("10");
+    assert!(on["confirmation_latency_selector_confidence"].is_number());
+    assert!(on["ci95"]["confirmation_latency_selector_confidence"].is_number());
+    let off = ensemble("0");
+    assert!(off["confirmation_latency_selector_confidence"].is_null());
+    assert!(off["confirmation_latency_confidence"].is_number());
 }
 
 /// An ensemble reports means with 95 % intervals, identical whatever the thread count.

@@ -96,8 +96,9 @@ pub struct EnsembleReport {
     pub seed: u64,
     /// Mean and 95 % CI of `mean_tips`, `mean_global_tips`, `mean_first_approval_time`,
     /// `orphan_rate`, `cw_slope`, `cw_adaptation_time`, `confirmation_latency_weight`,
-    /// `confirmation_latency_confidence` and `confirmation_latency_selector_confidence` (keyed
-    /// by those names; the last five over the runs that define them).
+    /// `confirmation_latency_confidence` and, when measured,
+    /// `confirmation_latency_selector_confidence` (keyed by those names; the last five over
+    /// the runs that define them).
     pub estimates: BTreeMap<&'static str, Estimate>,
     /// Per-run reports, run 0 first.
     pub reports: Vec<SimReport>,
@@ -157,10 +158,16 @@ impl Simulation {
             "confirmation_latency_confidence",
             partial(|r| r.confirmation.mean_latency_confidence),
         );
-        estimates.insert(
-            "confirmation_latency_selector_confidence",
-            partial(|r| r.confirmation.mean_latency_selector_confidence),
-        );
+        // Opt-in metric: no entry (rather than NaN) when it was not measured.
+        if reports
+            .iter()
+            .any(|r| r.confirmation.selector_confidence_selections > 0)
+        {
+            estimates.insert(
+                "confirmation_latency_selector_confidence",
+                partial(|r| r.confirmation.mean_latency_selector_confidence),
+            );
+        }
         Ok(EnsembleReport {
             runs,
             seed,
