@@ -326,17 +326,34 @@ fn weighted_step<V: TangleView>(
 ) -> Option<Handle> {
     const STACK: usize = 16;
     let count = view.approver_count(x);
-    let mut stack = ([Handle::default(); STACK], [0u64; STACK], [0.0f64; STACK]);
-    // More than STACK approvers (a genesis or a spammed vertex): reuse the selector's buffers.
-    let mut wide = core::mem::take(&mut buf.wide);
-    let (ys, hs, ws): (&mut [Handle], &mut [u64], &mut [f64]) = if count <= STACK {
-        (&mut stack.0, &mut stack.1, &mut stack.2)
-    } else {
-        wide.0.resize(count, Handle::default());
-        wide.1.resize(count, 0);
-        wide.2.resize(count, 0.0);
-        (&mut wide.0, &mut wide.1, &mut wide.2)
-    };
+    if count <= STACK {
+        let mut ys = [Handle::default(); STACK];
+        let (mut hs, mut ws) = ([0u64; STACK], [0.0f64; STACK]);
+        return score_and_pick(view, x, alpha, u, buf, &mut ys, &mut hs, &mut ws);
+    }
+    // A genesis or a spammed vertex: reuse the selector's buffers.
+    let (mut ys, mut hs, mut ws) = core::mem::take(&mut buf.wide);
+    ys.resize(count, Handle::default());
+    hs.resize(count, 0);
+    ws.resize(count, 0.0);
+    let picked = score_and_pick(view, x, alpha, u, buf, &mut ys, &mut hs, &mut ws);
+    buf.wide = (ys, hs, ws);
+    picked
+}
+
+/// Scores the approvers of `x` into `ys`, `hs`, `ws` (at most their length) and picks one.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn score_and_pick<V: TangleView>(
+    view: &V,
+    x: Handle,
+    alpha: f64,
+    u: f64,
+    buf: &StepBuf,
+    ys: &mut [Handle],
+    hs: &mut [u64],
+    ws: &mut [f64],
+) -> Option<Handle> {
     let mut n = 0;
     let mut h_max = 0u64;
     for (y, (ys_slot, hs_slot)) in view.approvers(x).zip(ys.iter_mut().zip(hs.iter_mut())) {
@@ -351,9 +368,7 @@ fn weighted_step<V: TangleView>(
         *w = buf.factor(alpha, h_max - h);
         sum += *w;
     }
-    let picked = scan(&ys[..n], &ws[..n], u * sum);
-    buf.wide = wide;
-    picked
+    scan(&ys[..n], &ws[..n], u * sum)
 }
 
 /// URW: the unweighted random walk (Popov, whitepaper): from the start, move to a uniformly
