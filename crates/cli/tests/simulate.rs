@@ -272,6 +272,41 @@ fn confidence_selections_add_the_selector_latency() {
     assert!(off["confirmation_latency_confidence"].is_number());
 }
 
+/// `--parasite-shape` picks the hidden structure and the report says which.
+#[test]
+fn parasite_shape_is_chosen_and_reported() {
+    let run = |shape: &[&str]| {
+        stdout_json(&tangle(
+            &[
+                &[
+                    "simulate",
+                    "--tip-selection",
+                    "urts",
+                    "--scenario",
+                    "parasite-chain",
+                    "--transactions",
+                    "3000",
+                    "--json",
+                ][..],
+                shape,
+            ]
+            .concat(),
+        ))
+    };
+    let tree = run(&[]);
+    let chain = run(&["--parasite-shape", "chain"]);
+    assert_eq!(tree["parameters"]["parasite_chain"]["shape"], "tree");
+    assert_eq!(chain["parameters"]["parasite_chain"]["shape"], "chain");
+    let bad = tangle(&[
+        "simulate",
+        "--tip-selection",
+        "urts",
+        "--parasite-shape",
+        "star",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+}
+
 /// An ensemble reports means with 95 % intervals, identical whatever the thread count.
 #[test]
 fn ensemble_is_independent_of_threads() {

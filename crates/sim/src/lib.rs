@@ -82,7 +82,8 @@
 //!   visible transaction issued at least `root_age` earlier (an old one),
 //!   and keeps it hidden. Until `t_r = t_c + hide_time` each of its arrivals extends the hidden
 //!   parasite: member `j` approves member `⌊(j−1)/2⌋` (`D` = member 0), a binary tree whose
-//!   leaves — half the parasite — are tips. At `t_r` the parasite becomes visible at once and
+//!   leaves — half the parasite — are tips, or member `j − 1` with
+//!   [`ParasiteShape::Chain`] (a line with one tip). At `t_r` the parasite becomes visible at once and
 //!   the attacker stops. **Success**: of the honest transactions issued in
 //!   `(t_r + eval_time/2, t_r + eval_time]`, more have `D` than `P` in their past cone, i.e. the
 //!   honest tip selection has moved to the attacker's branch. The run ends at
@@ -130,8 +131,8 @@
 //! # Done / not done
 //! Done: the model, every metric above, ensembles, the three scenarios (also as ensembles),
 //! CSV/SVG output, the progress callback, the selector confidence latency. Not done: the
-//! parasite's shape is fixed (a binary
-//! tree; no references back into the main tangle while hidden); scenarios record no
+//! parasite is a tree or a line under `D` that never references the main tangle while hidden
+//! (no mixed shapes); scenarios record no
 //! cumulative-weight or approval-time series; MCMC at α = 0.01 runs at ≈ 3,900 transactions
 //! per second with the entry 1,000 edges deep and ≈ 18,700 with it 1,000 transactions deep
 //! (`WalkStart::Behind`), not the 100,000 of the simulator issue (docs/BENCHMARKS.md says
@@ -159,8 +160,8 @@ pub use metrics::{Confirmation, CwGrowth, MetricsConfig, Series, TipPoint};
 pub use report::SimReport;
 pub use run::{PROGRESS_EVERY, Progress, SimTangle, Simulation, TICKS_PER_UNIT};
 pub use scenario::{
-    CONFLICT_RETRIES, Outcome, ParasiteChain, Scenario, ScenarioEnsemble, ScenarioReport,
-    Splitting, TipSpam,
+    CONFLICT_RETRIES, Outcome, ParasiteChain, ParasiteShape, Scenario, ScenarioEnsemble,
+    ScenarioReport, Splitting, TipSpam,
 };
 
 use tangle_graph::InsertError;

@@ -49,6 +49,21 @@ pub struct ParasiteChain {
     pub hide_time: Option<f64>,
     /// Evaluation window after the release (default `10h + 20/λ`).
     pub eval_time: Option<f64>,
+    /// How the hidden transactions approve each other.
+    pub shape: ParasiteShape,
+}
+
+/// The structure of a hidden parasite; member 0 is the double spend `D`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParasiteShape {
+    /// Member `j` approves member `⌊(j−1)/2⌋`: a binary tree whose leaves, half the parasite,
+    /// are tips at the release — what lures a selector that picks tips uniformly (default).
+    #[default]
+    Tree,
+    /// Member `j` approves member `j − 1`: one line with a single tip, heavy at its base —
+    /// Popov's "parasite chain" taken literally.
+    Chain,
 }
 
 /// Tip spam / lazy tips: a share `q` of the arrivals approves old transactions.
@@ -582,16 +597,20 @@ impl Simulation {
             if attacker {
                 attacker_count += 1;
                 match scenario {
-                    Scenario::ParasiteChain(_) => {
-                        // A binary tree under D: chain member j approves member ⌊(j−1)/2⌋.
+                    Scenario::ParasiteChain(p) => {
+                        // Under D (member 0), as the shape says.
                         let j = hidden.len();
+                        let parent = match p.shape {
+                            ParasiteShape::Tree => (j - 1) / 2,
+                            ParasiteShape::Chain => j - 1,
+                        };
                         hidden.push(Hidden {
                             id,
                             issued: ticks(t),
                             weight,
-                            parent: HiddenParent::Hidden((j - 1) / 2),
+                            parent: HiddenParent::Hidden(parent),
                         });
-                        world.issue(id, t, std::iter::once(hidden[(j - 1) / 2].id));
+                        world.issue(id, t, std::iter::once(hidden[parent].id));
                     }
                     Scenario::TipSpam(_) => {
                         lazy += 1;

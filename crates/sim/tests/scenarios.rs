@@ -3,8 +3,8 @@
 
 use tangle_graph::select::{Mcmc, Urts, WalkStart};
 use tangle_sim::{
-    Outcome, ParasiteChain, Scenario, ScenarioEnsemble, SimConfig, SimError, Simulation, Splitting,
-    TipSpam,
+    Outcome, ParasiteChain, ParasiteShape, Scenario, ScenarioEnsemble, SimConfig, SimError,
+    Simulation, Splitting, TipSpam,
 };
 
 /// λ = 10, h = 1, k = 2; the attack starts after 1,000 warm-up transactions.
@@ -20,6 +20,7 @@ fn parasite(share: f64) -> Scenario {
         root_age: None,
         hide_time: None,
         eval_time: None,
+        shape: ParasiteShape::Tree,
     })
 }
 
@@ -54,6 +55,38 @@ fn parasite_chain_beats_urts_far_more_often_than_mcmc() {
         );
         assert!(walk <= 0.1, "MCMC α = {alpha} success rate {walk}");
     }
+}
+
+/// The shape decides what URTS sees at the release: a tree shows half its members as tips, a
+/// line one tip. Same arrivals for both (the shape only rewires the hidden members), so the
+/// parasites have the same size; seeds fixed, q = 0.3, 20 runs: tree 20/20 successes, chain
+/// 0/20 (q = 0.2: 16/20 and 0/20). Tolerance: tree ≥ 10/20, chain ≤ 2/20.
+#[test]
+fn a_parasite_line_lures_urts_far_less_than_a_tree() {
+    let sim = simulation(20_000);
+    let shaped = |shape| {
+        Scenario::ParasiteChain(ParasiteChain {
+            shape,
+            ..match parasite(0.3) {
+                Scenario::ParasiteChain(p) => p,
+                other => panic!("{other:?}"),
+            }
+        })
+    };
+    let run = |shape| {
+        sim.run_scenario_ensemble(&shaped(shape), || Urts, 20, 1, 0)
+            .expect("ensemble")
+    };
+    let (tree, chain) = (run(ParasiteShape::Tree), run(ParasiteShape::Chain));
+    let rate = |e: &ScenarioEnsemble| e.estimates["success"].mean;
+    assert!(rate(&tree) >= 0.5, "tree {}", rate(&tree));
+    assert!(rate(&chain) <= 0.1, "chain {}", rate(&chain));
+    let size = |e: &ScenarioEnsemble| match e.reports[0].outcome {
+        Outcome::ParasiteChain { parasite_size, .. } => parasite_size,
+        ref other => panic!("{other:?}"),
+    };
+    assert_eq!(size(&tree), size(&chain));
+    assert!(size(&tree) > 20);
 }
 
 #[test]
@@ -212,6 +245,7 @@ fn invalid_scenario_parameters_name_the_rule() {
                 root_age: None,
                 hide_time: Some(-1.0),
                 eval_time: None,
+                shape: ParasiteShape::Tree,
             }),
         ),
         (

@@ -28,9 +28,9 @@ use tangle::graph::select::{
 };
 use tangle::sim::output::{self, OutputError};
 use tangle::sim::{
-    EnsembleReport, Estimate, MetricsConfig, ParasiteChain, Scenario, ScenarioEnsemble,
-    ScenarioReport, SimConfig, SimError, SimReport, SimTangle, Simulation, Splitting,
-    TICKS_PER_UNIT, TipSpam, derive_seed,
+    EnsembleReport, Estimate, MetricsConfig, ParasiteChain, ParasiteShape, Scenario,
+    ScenarioEnsemble, ScenarioReport, SimConfig, SimError, SimReport, SimTangle, Simulation,
+    Splitting, TICKS_PER_UNIT, TipSpam, derive_seed,
 };
 
 /// The attack scenarios `--scenario` accepts.
@@ -43,6 +43,15 @@ pub(crate) enum ScenarioName {
     TipSpam,
     /// Splitting: the attacker keeps two conflicting branches balanced.
     Splitting,
+}
+
+/// The parasite shapes `--parasite-shape` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ShapeName {
+    /// Member j approves member ⌊(j−1)/2⌋: a binary tree, half of it tips at the release.
+    Tree,
+    /// Member j approves member j − 1: one line with a single tip.
+    Chain,
 }
 
 /// The tip-selection algorithms `--tip-selection` accepts.
@@ -187,6 +196,9 @@ pub(crate) struct SimulateArgs {
     /// parasite-chain: age of the old transaction the double spend approves (default 2·h + 5/λ).
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     root_age: Option<f64>,
+    /// parasite-chain: how the hidden transactions approve each other.
+    #[arg(long, value_enum, default_value_t = ShapeName::Tree)]
+    parasite_shape: ShapeName,
     /// parasite-chain: evaluation window after the release (default 10·h + 20/λ); the attacker
     /// wins if more honest transactions of its second half approve the double spend than the
     /// payment.
@@ -419,6 +431,10 @@ fn scenario(args: &SimulateArgs, name: ScenarioName) -> Scenario {
             root_age: args.root_age,
             hide_time: args.hide_time,
             eval_time: args.eval_time,
+            shape: match args.parasite_shape {
+                ShapeName::Tree => ParasiteShape::Tree,
+                ShapeName::Chain => ParasiteShape::Chain,
+            },
         }),
         ScenarioName::TipSpam => Scenario::TipSpam(TipSpam {
             share,
