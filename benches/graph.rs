@@ -62,6 +62,10 @@ fn config(track: bool) -> Config {
     }
 }
 
+/// Window of the windowed-weight insertion benchmark: what a walk entering 1,000 transactions
+/// behind the tips reads (`tangle simulate --walk-behind 1000` picks the same).
+const WEIGHT_WINDOW: u32 = 2_048;
+
 /// One arrival: id, parents, time.
 type Arrival = (Id, Vec<Id>, u64);
 
@@ -92,11 +96,11 @@ fn run(
 
 /// The 1M tangle, the next `REPLAY` arrivals of the same process, and the resident set size
 /// right after growing the tangle.
-fn grow(track: bool) -> (Tangle<Id>, Vec<Arrival>, usize) {
+fn grow(config: Config) -> (Tangle<Id>, Vec<Arrival>, usize) {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     // Sized up front, as a benchmark of a 1M-vertex tangle should be: the resident memory is
     // then the data, not the allocator's leftovers from doubling vectors.
-    let mut t = Tangle::with_capacity(config(track), VERTICES);
+    let mut t = Tangle::with_capacity(config, VERTICES);
     t.add_solid_entry_point(id(0), 1, 0, None).expect("genesis");
     let mut in_flight = VecDeque::new();
     let mut next = 1;
@@ -134,7 +138,7 @@ fn fixture() -> &'static Fixture {
     F.get_or_init(|| {
         let before = rss_bytes().unwrap_or(0);
         let started = Instant::now();
-        let (weighted, replay, after) = grow(true);
+        let (weighted, replay, after) = grow(config(true));
         let m = weighted.memory_usage();
         eprintln!(
             "graph fixture (h = {}): {} vertices, {} tips, grown in {:.1?}; memory_usage {:.1} B/vertex \
@@ -153,12 +157,24 @@ fn fixture() -> &'static Fixture {
             after.saturating_sub(before) as f64 / weighted.len() as f64,
             weighted.weight_stats(),
         );
-        let (plain, _, _) = grow(false);
+        let (plain, _, _) = grow(config(false));
         Fixture {
             weighted,
             plain,
             replay,
         }
+    })
+}
+
+/// The same 1M tangle with weights kept by a window (built only when its benchmark runs).
+fn windowed() -> &'static Tangle<Id> {
+    static W: OnceLock<Tangle<Id>> = OnceLock::new();
+    W.get_or_init(|| {
+        grow(Config {
+            weight_window: WEIGHT_WINDOW,
+            ..config(true)
+        })
+        .0
     })
 }
 
@@ -217,6 +233,11 @@ fn insertion(c: &mut Criterion) {
     let mut state = None;
     group.bench_function("insert_1M_with_exact_cw", |b| {
         b.iter_custom(|iters| timed_insertions(&f.weighted, &f.replay, true, &mut state, iters))
+    });
+    // Exact weights kept by a window of the newest 2,048 vertices instead of checkpoints.
+    let mut state = None;
+    group.bench_function("insert_1M_with_window_cw_2048", |b| {
+        b.iter_custom(|iters| timed_insertions(windowed(), &f.replay, true, &mut state, iters))
     });
     group.finish();
 }

@@ -3,8 +3,10 @@
 //! below a uniformly drawn tip) and in transactions (`WalkStart::Behind(1000)`: parent steps
 //! down until the tip is at least the 1,000th transaction after the start) — λ = 100, h = 1,
 //! k = 2 (the URTS
-//! setting), exact cumulative weights maintained by the graph. Criterion reports simulated
-//! transactions per second.
+//! setting), exact cumulative weights maintained by the graph: by checkpoints, and for the
+//! `Behind` entry also by a window of the newest 2,048 transactions (`SimConfig::weight_window`,
+//! what `tangle simulate --walk-behind 1000` picks). Criterion reports simulated transactions
+//! per second.
 //!
 //! `cargo bench -p tangle-benches --bench sim_mcmc`. One sample is one whole run of 20,000
 //! transactions (set `TANGLE_BENCH_SIM_MCMC_TX` to change it). At λ = 100 a height level holds
@@ -39,12 +41,17 @@ fn simulation(c: &mut Criterion) {
     let mut config = SimConfig::new(100.0, 1.0, 2, n);
     config.tip_selection = "mcmc".to_owned();
     config.cumulative_weight = true;
-    let sim = Simulation::new(config).expect("valid configuration");
     let mut seed = 0u64;
-    for (name, start) in [
-        ("depth1000", WalkStart::Depth(1_000)),
-        ("behind1000", WalkStart::Behind(1_000)),
+    for (name, start, window) in [
+        ("depth1000", WalkStart::Depth(1_000), 0),
+        ("behind1000", WalkStart::Behind(1_000), 0),
+        ("behind1000_window2048", WalkStart::Behind(1_000), 2_048),
     ] {
+        let sim = Simulation::new(SimConfig {
+            weight_window: window,
+            ..config.clone()
+        })
+        .expect("valid configuration");
         let mut mcmc = Mcmc::new(0.01, start).expect("alpha");
         group.bench_function(format!("mcmc_alpha0.01_{name}_lambda100_h1_k2_{n}"), |b| {
             b.iter(|| {

@@ -115,25 +115,32 @@ fn same_seed_same_metrics() {
 
 /// `--walk-behind` counts the entry depth in transactions: a different start than the same
 /// number of edges (`--walk-depth`), reproducible, recorded in the report, and the two options
-/// exclude each other.
+/// exclude each other. It keeps weights by a window of twice its depth (`--weight-window`
+/// overrides it; 0 means checkpoints), with the same results.
 #[test]
 fn walk_behind_is_its_own_entry_rule() {
-    let run = |start: &str, n: &str| {
-        without_clock(stdout_json(&tangle(&[
-            "simulate",
-            "--tip-selection",
-            "mcmc",
-            "--alpha",
-            "0.01",
-            "--transactions",
-            "3000",
-            start,
-            n,
-            "--seed",
-            "4",
-            "--json",
-        ])))
+    let run_with = |start: &str, n: &str, more: &[&str]| {
+        let args = [
+            &[
+                "simulate",
+                "--tip-selection",
+                "mcmc",
+                "--alpha",
+                "0.01",
+                "--transactions",
+                "3000",
+                start,
+                n,
+                "--seed",
+                "4",
+                "--json",
+            ][..],
+            more,
+        ]
+        .concat();
+        without_clock(stdout_json(&tangle(&args)))
     };
+    let run = |start: &str, n: &str| run_with(start, n, &[]);
     let behind = run("--walk-behind", "200");
     assert_eq!(behind, run("--walk-behind", "200"));
     let depth = run("--walk-depth", "200");
@@ -141,12 +148,27 @@ fn walk_behind_is_its_own_entry_rule() {
     // The report says which entry rule and α made it.
     assert_eq!(
         behind["tip_selection_parameters"],
-        serde_json::json!({"alpha": 0.01, "walk_behind": 200})
+        serde_json::json!({"alpha": 0.01, "walk_behind": 200, "weight_window": 512})
     );
+    assert_eq!(behind["weight_window"]["size"], 512);
     assert_eq!(
         depth["tip_selection_parameters"],
         serde_json::json!({"alpha": 0.01, "walk_depth": 200})
     );
+    assert!(depth["weight_window"].is_null(), "checkpoints");
+    let checkpoints = run_with("--walk-behind", "200", &["--weight-window", "0"]);
+    assert!(checkpoints["weight_window"].is_null());
+    for key in [
+        "mean_tips",
+        "orphan_rate",
+        "approvers_histogram",
+        "final_tips",
+    ] {
+        assert_eq!(behind[key], checkpoints[key], "{key}");
+    }
+    let wide = run_with("--walk-behind", "200", &["--weight-window", "3000"]);
+    assert_eq!(wide["weight_window"]["size"], 4096, "rounded up");
+    assert_eq!(wide["mean_tips"], behind["mean_tips"]);
     let both = tangle(&[
         "simulate",
         "--tip-selection",

@@ -11,8 +11,10 @@
 //!   become solid with their parents. Solid entry points stand for a pruned past.
 //! * Queries: tips, past/future cones ([`traverse::Traversal`]), is-ancestor, height, depth,
 //!   **exact** cumulative weight kept up to date on every insertion in amortised O(recent
-//!   cone) time (the [`weight`] module explains and proves the method), confirmation
-//!   confidence ([`select::confirmation_confidence`]).
+//!   cone) time (the [`weight`] module explains and proves the method), or, for workloads
+//!   that read only recent weights, by a bit-parallel window of the newest vertices
+//!   ([`window`], [`Config::weight_window`]); confirmation confidence
+//!   ([`select::confirmation_confidence`]).
 //! * Tip selection: the [`select::TipSelector`] trait and URTS, RURTS, TIP-3, URW, MCMC,
 //!   Hybrid, E-IOTA and HPS ([`select`] lists their sources and parameters).
 //! * [`dot::to_dot`]: Graphviz export of a window, tips and confirmed vertices marked.
@@ -38,12 +40,14 @@
 //! ```
 //!
 //! # Not done
-//! Two performance targets of the graph issue are not met (figures and what was tried in
-//! docs/BENCHMARKS.md): the MCMC walk from an entry point 1,000 edges deep takes ≈ 21 µs on
-//! the benchmark host instead of ≤ 20 µs (≈ 29 ns per step, bound by the per-step work and
-//! unpredictable branches of the weighted step), and the exact cumulative-weight upkeep meets
-//! ≤ 5 µs per arrival on the main model (~20 tips) but not with ~100 tips, where the band each
-//! arrival must visit is ~6× wider.
+//! Two performance targets of the graph issue are not met by the default configuration
+//! (figures and what was tried in docs/BENCHMARKS.md): the MCMC walk from an entry point 1,000
+//! edges deep takes ≈ 22 µs on the benchmark host instead of ≤ 20 µs (≈ 29 ns per step, bound
+//! by the per-step work and unpredictable branches of the weighted step), and the checkpoint
+//! upkeep of exact cumulative weights meets ≤ 5 µs per arrival on the main model (~20 tips)
+//! but not with ~100 tips (≈ 12 µs), where the band each arrival must visit is ~6× wider. A
+//! weight window ([`Config::weight_window`]) keeps that case at ≈ 2 µs, with O(1) weights only
+//! for the newest vertices.
 //!
 //! # Features
 //! None. The crate uses `std` (hash maps for the orphan pool, a random hash key) but no
@@ -61,6 +65,7 @@ mod tangle;
 pub mod traverse;
 mod view;
 pub mod weight;
+pub mod window;
 
 pub use error::{InsertError, ReferenceError};
 pub use id::{Handle, IdHashBuilder, IdHasher, VertexId};

@@ -5,6 +5,7 @@ use crate::id::{Handle, IdHashBuilder, VertexId, dense_key};
 use crate::index::IdIndex;
 use crate::orphans::{OrphanPool, OrphanStats};
 use crate::weight::Checkpoints;
+use crate::window::{WindowStats, WindowWeights};
 
 /// Most parents a vertex may approve (the Chrysalis rule; also the capacity of a
 /// [`Selection`](crate::select::Selection)).
@@ -34,6 +35,15 @@ pub struct Config {
     /// docs). `0` disables checkpoints: every insertion then walks its whole past cone, which
     /// is exact but O(n), useful only as a reference in tests.
     pub checkpoint_interval: u32,
+    /// Keep cumulative weights by a window of this many newest vertices instead of
+    /// checkpoints (default `0`: checkpoints). Rounded up to a power of two in
+    /// [`MIN_WINDOW`](crate::window::MIN_WINDOW)..=[`MAX_WINDOW`](crate::window::MAX_WINDOW).
+    /// Weights stay exact for every vertex: O(1) inside the window, a search of the future
+    /// cone outside it. For workloads that read only recent weights — walks entering a bounded
+    /// number of insertions behind the tips, as in a simulator — an arrival then costs a few
+    /// word-parallel row merges instead of a search of the band of recent vertices (see the
+    /// [`window`](crate::window) module).
+    pub weight_window: u32,
     /// Key of the id-index hasher. `None` (default) draws one at random; tests fix it.
     pub hash_key: Option<u64>,
     /// Ids are the handles (default `false`): every id hashes as one integer (`u64`, `u32`,
@@ -52,6 +62,7 @@ impl Default for Config {
             max_orphans: 16_384,
             track_cumulative_weight: true,
             checkpoint_interval: 32,
+            weight_window: 0,
             hash_key: None,
             dense_ids: false,
         }
@@ -170,6 +181,8 @@ pub struct MemoryUsage {
     pub index_bytes: usize,
     /// Cumulative-weight checkpoints.
     pub checkpoint_bytes: usize,
+    /// Cumulative-weight window ([`Config::weight_window`]).
+    pub window_bytes: usize,
     /// Orphan pool (estimated).
     pub orphan_bytes: usize,
 }
@@ -181,6 +194,7 @@ impl MemoryUsage {
             + self.edge_bytes
             + self.index_bytes
             + self.checkpoint_bytes
+            + self.window_bytes
             + self.orphan_bytes
     }
 
@@ -231,6 +245,12 @@ pub struct Tangle<I: VertexId> {
     pub(crate) tips: Vec<Handle>,
     orphans: OrphanPool<I>,
     pub(crate) checkpoints: Checkpoints,
+    /// Where cumulative weights come from (from the config, kept beside the data it selects).
+    weight_source: WeightSource,
+    /// The weight window, when [`Config::weight_window`] asks for one.
+    window: Option<WindowWeights>,
+    /// Weights answered by a future-cone search because the vertex was older than the window.
+    window_searches: SearchCount,
     /// Current stamp of the `Cold::mark` search marks.
     pub(crate) stamp: u32,
     pub(crate) stack: Vec<u32>,
@@ -238,6 +258,44 @@ pub struct Tangle<I: VertexId> {
     cascade: Vec<I>,
     max_height: u32,
     latest_time: u64,
+}
+
+/// Where [`Tangle::cumulative_weight`] reads weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WeightSource {
+    Untracked,
+    Checkpoints,
+    Window,
+}
+
+impl WeightSource {
+    fn of(config: &Config) -> Self {
+        match (config.track_cumulative_weight, config.weight_window) {
+            (false, _) => WeightSource::Untracked,
+            (true, 0) => WeightSource::Checkpoints,
+            (true, _) => WeightSource::Window,
+        }
+    }
+}
+
+/// A counter that `&self` queries bump (relaxed atomic: a tangle stays `Sync`).
+#[derive(Debug, Default)]
+struct SearchCount(core::sync::atomic::AtomicU64);
+
+impl SearchCount {
+    fn bump(&self) {
+        self.0.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn get(&self) -> u64 {
+        self.0.load(core::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Clone for SearchCount {
+    fn clone(&self) -> Self {
+        SearchCount(self.get().into())
+    }
 }
 
 impl<I: VertexId> Default for Tangle<I> {
@@ -309,6 +367,9 @@ impl<I: VertexId> Tangle<I> {
         let orphans = OrphanPool::new(config.max_orphans, hasher);
         let checkpoints = Checkpoints::new(config.checkpoint_interval);
         Tangle {
+            window: Self::window_for(&config),
+            weight_source: WeightSource::of(&config),
+            window_searches: SearchCount::default(),
             ids: Vec::with_capacity(vertices),
             hot: Vec::with_capacity(vertices),
             cold: Vec::with_capacity(vertices),
@@ -409,6 +470,8 @@ impl<I: VertexId> Tangle<I> {
         self.tips = Vec::new();
         self.orphans = OrphanPool::new(self.config.max_orphans, self.hasher);
         self.checkpoints = Checkpoints::new(self.config.checkpoint_interval);
+        self.window = Self::window_for(&self.config);
+        self.window_searches = SearchCount::default();
         self.stamp = 0;
         self.stack = Vec::new();
         self.solidified = Vec::new();
@@ -760,8 +823,15 @@ impl<I: VertexId> Tangle<I> {
         self.max_height = self.max_height.max(height);
         self.latest_time = self.latest_time.max(time);
         if self.config.track_cumulative_weight {
-            self.add_weight(h, u64::from(weight), cp_anc);
-            self.maybe_advance_checkpoint();
+            if let Some(window) = &mut self.window {
+                window.push(
+                    parents.iter().map(|p| u64::from(p.get())),
+                    u64::from(weight),
+                );
+            } else {
+                self.add_weight(h, u64::from(weight), cp_anc);
+                self.maybe_advance_checkpoint();
+            }
         }
         let handle = Handle::new(h);
         self.solidified.push(handle);
@@ -926,11 +996,53 @@ impl<I: VertexId> Tangle<I> {
     /// [`Config`]. O(1).
     #[inline]
     pub fn cumulative_weight(&self, v: Handle) -> Option<u64> {
-        if !self.config.track_cumulative_weight {
-            return None;
+        // One test on the walks' hot path; the other sources are out of line.
+        if self.weight_source == WeightSource::Checkpoints {
+            let n = &self.hot[v.index()];
+            return Some(n.cw + self.checkpoints.lazy(n.cp_first));
         }
-        let n = &self.hot[v.index()];
-        Some(n.cw + self.checkpoints.lazy(n.cp_first))
+        self.cumulative_weight_otherwise(v)
+    }
+
+    /// [`Tangle::cumulative_weight`] without checkpoints: from the window, or `None`.
+    #[inline(never)]
+    fn cumulative_weight_otherwise(&self, v: Handle) -> Option<u64> {
+        let window = self.window.as_ref()?;
+        let inside = window.weight(u64::from(v.get()));
+        Some(inside.unwrap_or_else(|| self.future_cone_weight(v)))
+    }
+
+    /// `cw(v)` by a search of `v`'s future cone (the weight window's answer for older `v`).
+    fn future_cone_weight(&self, v: Handle) -> u64 {
+        self.window_searches.bump();
+        let first = v.index();
+        let mut seen = vec![0u64; (self.len() - first).div_ceil(64)];
+        let mut stack = vec![v];
+        let mut sum = 0u64;
+        while let Some(u) = stack.pop() {
+            sum += self.own_weight(u);
+            for a in self.approvers(u) {
+                let i = a.index() - first;
+                if seen[i / 64] & (1 << (i % 64)) == 0 {
+                    seen[i / 64] |= 1 << (i % 64);
+                    stack.push(a);
+                }
+            }
+        }
+        sum
+    }
+
+    fn window_for(config: &Config) -> Option<WindowWeights> {
+        (config.track_cumulative_weight && config.weight_window > 0)
+            .then(|| WindowWeights::new(config.weight_window))
+    }
+
+    /// Counters of the weight window, if the tangle keeps one ([`Config::weight_window`]).
+    pub fn window_stats(&self) -> Option<WindowStats> {
+        self.window.as_ref().map(|w| WindowStats {
+            cone_searches: self.window_searches.get(),
+            ..w.stats()
+        })
     }
 
     /// Is `a` a (strict) ancestor of `b`, i.e. in `b`'s past cone? `false` when `a == b`.
@@ -945,7 +1057,14 @@ impl<I: VertexId> Tangle<I> {
         if ca.height >= cb.height {
             return false;
         }
-        let tracked = self.config.track_cumulative_weight;
+        if let Some(known) = self
+            .window
+            .as_ref()
+            .and_then(|w| w.is_ancestor(u64::from(a.get()), u64::from(b.get())))
+        {
+            return known;
+        }
+        let tracked = self.config.track_cumulative_weight && self.window.is_none();
         let a_first = self.hot[a.index()].cp_first;
         if tracked {
             // a ∈ past(c_j) ⊆ past(b) for the latest checkpoint c_j at or below b.
@@ -999,6 +1118,7 @@ impl<I: VertexId> Tangle<I> {
             edge_bytes: edges,
             index_bytes: self.index.heap_bytes(),
             checkpoint_bytes: self.checkpoints.heap_bytes(),
+            window_bytes: self.window.as_ref().map_or(0, WindowWeights::heap_bytes),
             orphan_bytes: self.orphans.heap_bytes(),
         }
     }

@@ -6,10 +6,13 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Spec, build, canonical, config, grow, naive_cw, naive_past, permutation, random_dag};
+use common::{
+    Spec, build, canonical, config, config_window, grow, naive_cw, naive_past, permutation,
+    random_dag,
+};
 use proptest::prelude::*;
 use tangle_graph::traverse::Traversal;
-use tangle_graph::{Handle, Insertion, Tangle};
+use tangle_graph::{Config, Handle, Insertion, Tangle};
 
 /// Random DAG parameters: size, max parents, DAG seed, order seed, checkpoint interval.
 fn dag_params() -> impl Strategy<Value = (usize, usize, u64, u64, u32)> {
@@ -19,6 +22,11 @@ fn dag_params() -> impl Strategy<Value = (usize, usize, u64, u64, u32)> {
 /// Inserts the DAG in a random order, withholding a random subset of vertices (so orphans
 /// remain), and returns the tangle and the withheld ids.
 fn partial(specs: &[Spec], order_seed: u64, interval: u32) -> (Tangle<u64>, HashSet<u64>) {
+    partial_with(specs, order_seed, config(interval, 1_000))
+}
+
+/// [`partial`] with any tangle settings.
+fn partial_with(specs: &[Spec], order_seed: u64, cfg: Config) -> (Tangle<u64>, HashSet<u64>) {
     let order = permutation(specs.len(), order_seed);
     let withheld: HashSet<u64> = order
         .iter()
@@ -29,7 +37,7 @@ fn partial(specs: &[Spec], order_seed: u64, interval: u32) -> (Tangle<u64>, Hash
         .into_iter()
         .filter(|&i| !withheld.contains(&specs[i].id))
         .collect();
-    (build(specs, &kept, config(interval, 1_000)), withheld)
+    (build(specs, &kept, cfg), withheld)
 }
 
 proptest! {
@@ -72,6 +80,38 @@ proptest! {
             let v = Handle::new(v);
             prop_assert_eq!(t.cumulative_weight(v), Some(naive_cw(&t, v)), "vertex {}", t.id(v));
         }
+    }
+
+    /// With a weight window instead of checkpoints, the weight is still exact at every vertex:
+    /// read from the window for the newest ones, by a future-cone search for older ones (a
+    /// 64- or 128-vertex window on up to 200 vertices takes both paths); is-ancestor answered
+    /// from the window's rows agrees with the past cones.
+    #[test]
+    fn window_weights_equal_naive_count(
+        n in 2usize..200,
+        k in 1usize..=4,
+        seed: u64,
+        order_seed: u64,
+        window in prop_oneof![Just(64u32), Just(128)],
+    ) {
+        let specs = random_dag(n, k, seed);
+        let (t, _) = partial_with(&specs, order_seed, config_window(window, 1_000));
+        for v in 0..t.len() as u32 {
+            let v = Handle::new(v);
+            prop_assert_eq!(t.cumulative_weight(v), Some(naive_cw(&t, v)), "vertex {}", t.id(v));
+        }
+        for b in (0..t.len() as u32).rev().take(80) {
+            let b = Handle::new(b);
+            let past = naive_past(&t, b);
+            for a in 0..b.get() {
+                let a = Handle::new(a);
+                prop_assert_eq!(t.is_ancestor(a, b), past.contains(&a), "{} < {}", a, b);
+            }
+        }
+        prop_assert_eq!(t.weight_stats().eager_updates, 0, "no checkpoint upkeep");
+        let searches = t.window_stats().map(|s| s.cone_searches);
+        let older = t.len().saturating_sub(window as usize) as u64;
+        prop_assert_eq!(searches, Some(older), "one search per vertex older than the window");
     }
 
     /// Past and future cones agree with is-ancestor, and with a naive search.

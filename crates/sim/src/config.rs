@@ -131,6 +131,12 @@ pub struct SimConfig {
     /// Maintain exact cumulative weights in the graph (needed by weighted selectors such as
     /// MCMC; URTS/RURTS do not need them and run faster without).
     pub cumulative_weight: bool,
+    /// Keep those weights by a window of this many newest transactions instead of
+    /// checkpoints ([`tangle_graph::Config::weight_window`]; `0`, the default, means
+    /// checkpoints). Weights stay exact either way; the window is much cheaper per arrival
+    /// when the selector only reads recent weights (walks entering a bounded number of
+    /// transactions behind the tips), and slow when it reads old ones.
+    pub weight_window: u32,
     /// Name reported under `tip_selection` (not interpreted).
     pub tip_selection: String,
 }
@@ -150,6 +156,7 @@ impl SimConfig {
             warmup: transactions / 5,
             orphan_horizon: 10.0 * h + 20.0 / lambda,
             cumulative_weight: true,
+            weight_window: 0,
             tip_selection: "custom".to_owned(),
         }
     }

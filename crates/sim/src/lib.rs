@@ -132,11 +132,13 @@
 //! Done: the model, every metric above, ensembles, the three scenarios (also as ensembles),
 //! CSV/SVG output, the progress callback, the selector confidence latency. Not done: the
 //! parasite is a tree or a line under `D` that never references the main tangle while hidden
-//! (no mixed shapes); scenarios record no
-//! cumulative-weight or approval-time series; MCMC at α = 0.01 runs at ≈ 3,900 transactions
-//! per second with the entry 1,000 edges deep and ≈ 18,700 with it 1,000 transactions deep
-//! (`WalkStart::Behind`), not the 100,000 of the simulator issue (docs/BENCHMARKS.md says
-//! where the time goes).
+//! (no mixed shapes); scenarios record no cumulative-weight or approval-time series.
+//!
+//! # Speed of weighted walks
+//! MCMC at α = 0.01 with the entry 1,000 transactions deep ([`SimConfig::weight_window`] with
+//! `WalkStart::Behind`) runs at ≈ 620,000 transactions per second at λ = 100; with the entry
+//! 1,000 *edges* deep it must keep weights by checkpoints and runs at ≈ 3,900
+//! (docs/BENCHMARKS.md says where the time goes).
 //!
 //! # Features
 //! * `plots` (off by default) — SVG plots in [`output`] (plotters with its SVG backend only).
@@ -157,7 +159,7 @@ mod scenario;
 pub use config::{Delay, Edges, SimConfig, Weights};
 pub use ensemble::{EnsembleReport, Estimate, derive_seed};
 pub use metrics::{Confirmation, CwGrowth, MetricsConfig, Series, TipPoint};
-pub use report::SimReport;
+pub use report::{SimReport, WeightWindowUse};
 pub use run::{PROGRESS_EVERY, Progress, SimTangle, Simulation, TICKS_PER_UNIT};
 pub use scenario::{
     CONFLICT_RETRIES, Outcome, ParasiteChain, ParasiteShape, Scenario, ScenarioEnsemble,

@@ -56,6 +56,10 @@ pub struct SimReport {
     /// Bytes held by the graph and the approval bitmap at the end, per transaction (genesis
     /// included).
     pub memory_bytes_per_transaction: f64,
+    /// How the weight window served the selector, when the run kept weights by one
+    /// ([`SimConfig::weight_window`](crate::SimConfig::weight_window); `null` with
+    /// checkpoints).
+    pub weight_window: Option<WeightWindowUse>,
     /// Mean cumulative-weight growth of the sampled transactions (crate docs).
     pub cumulative_weight_growth: CwGrowth,
     /// Confirmation latency of the sampled transactions (crate docs).
@@ -66,6 +70,16 @@ pub struct SimReport {
     pub series: Option<Series>,
     /// Wall-clock duration of the run (not deterministic).
     pub elapsed_seconds: f64,
+}
+
+/// The weight window of a run: its size and how often it was too small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct WeightWindowUse {
+    /// Window size `W` (the configured value rounded up to a power of two).
+    pub size: u32,
+    /// Weights the selector read from transactions older than the window, each answered by
+    /// a search of its future cone: exact, but slow if common (then widen the window).
+    pub cone_searches: u64,
 }
 
 impl SimReport {

@@ -14,7 +14,7 @@ use crate::SimError;
 use crate::confidence::SelectorConfidence;
 use crate::config::{Delay, Edges, SimConfig, exponential};
 use crate::metrics::{MetricsConfig, Probe, RunFacts, measure};
-use crate::report::SimReport;
+use crate::report::{SimReport, WeightWindowUse};
 
 /// A progress callback: called from the simulating thread(s) with the number of transactions
 /// issued since its last call (every [`PROGRESS_EVERY`] arrivals of a run, and once with the
@@ -258,6 +258,7 @@ impl Simulation {
         let fresh: SimTangle = Tangle::with_capacity(
             Config {
                 track_cumulative_weight: cfg.cumulative_weight,
+                weight_window: cfg.weight_window,
                 hash_key: Some(HASH_KEY),
                 dense_ids,
                 ..Config::default()
@@ -449,6 +450,10 @@ impl Simulation {
             memory_bytes_per_transaction: (tangle.memory_usage().total() + approved.capacity() * 8)
                 as f64
                 / (n + 1) as f64,
+            weight_window: tangle.window_stats().map(|w| WeightWindowUse {
+                size: w.window,
+                cone_searches: w.cone_searches,
+            }),
             cumulative_weight_growth,
             confirmation,
             series,

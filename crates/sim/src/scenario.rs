@@ -480,6 +480,7 @@ impl Simulation {
             tangle: Tangle::with_capacity(
                 Config {
                     track_cumulative_weight: cfg.cumulative_weight,
+                    weight_window: cfg.weight_window,
                     hash_key: Some(0x7363_656e_6172_696f),
                     ..Config::default()
                 },

@@ -1,6 +1,6 @@
 //! Validation against the whitepaper, and reproducibility, with fixed seeds.
 
-use tangle_graph::select::Urts;
+use tangle_graph::select::{Mcmc, Urts, WalkStart};
 use tangle_sim::{Delay, Edges, SimConfig, SimError, SimReport, Simulation, Weights};
 
 fn urts_run(lambda: f64, h: f64, transactions: u64, seed: u64) -> SimReport {
@@ -197,4 +197,36 @@ fn zero_delay_and_exponential_delays_run() {
         .expect("run");
     assert!(r.mean_tips > 10.0 && r.mean_tips < 40.0, "{}", r.mean_tips);
     assert!(r.memory_bytes_per_transaction > 0.0);
+}
+
+/// Weights kept by a window instead of checkpoints change nothing but the speed: the same
+/// MCMC run, with exponential delays (the graph's id index path), gives the same report with
+/// checkpoints, a 1,024-transaction window (about what the walk reads) and a 64-transaction
+/// one, which must answer many weights by future-cone searches.
+#[test]
+fn weight_window_changes_nothing_but_speed() {
+    let run = |window: u32| {
+        let mut cfg = SimConfig::new(20.0, 1.0, 2, 6_000);
+        cfg.delay = Delay::Exponential { mean: 1.0 };
+        cfg.weights = Weights::Uniform { min: 1, max: 3 };
+        cfg.weight_window = window;
+        let sim = Simulation::new(cfg).expect("valid");
+        let mut mcmc = Mcmc::new(0.05, WalkStart::Behind(200)).expect("α");
+        sim.run(&mut mcmc, 11).expect("run")
+    };
+    let checkpoints = run(0);
+    assert_eq!(checkpoints.weight_window, None);
+    for (window, searches) in [(1_024u32, false), (64, true)] {
+        let report = run(window);
+        let used = report.weight_window.expect("window kept");
+        assert_eq!(used.size, window);
+        assert_eq!(used.cone_searches > 0, searches, "W = {window}: {used:?}");
+        // Only the memory figure differs (window rows instead of checkpoint lists).
+        let same = SimReport {
+            weight_window: None,
+            memory_bytes_per_transaction: checkpoints.memory_bytes_per_transaction,
+            ..without_clock(report)
+        };
+        assert_eq!(same, without_clock(checkpoints.clone()), "W = {window}");
+    }
 }

@@ -26,6 +26,7 @@ use tangle::graph::select::{
     EIota, Hps, Hybrid, MaxAge, Mcmc, Rurts, SelectError, Selection, TipRequest, TipSelector, Urts,
     Urw, WalkStart,
 };
+use tangle::graph::window::MIN_WINDOW;
 use tangle::sim::output::{self, OutputError};
 use tangle::sim::{
     EnsembleReport, Estimate, MetricsConfig, ParasiteChain, ParasiteShape, Scenario,
@@ -150,6 +151,11 @@ pub(crate) struct SimulateArgs {
     /// `--walk-depth`).
     #[arg(long, value_name = "N", conflicts_with = "walk_depth")]
     walk_behind: Option<u32>,
+    /// Keep the exact cumulative weights of weighted selectors by a window of the newest W
+    /// transactions instead of checkpoints (0: checkpoints). Default: a window when
+    /// `--walk-behind` bounds how far back walks read weights, checkpoints otherwise.
+    #[arg(long, value_name = "W")]
+    weight_window: Option<u32>,
     /// Maximum tip age Δ of rurts, in time units (default 5·h + 10/λ).
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     max_age: Option<f64>,
@@ -293,13 +299,40 @@ fn rurts_max_age(args: &SimulateArgs) -> f64 {
         .unwrap_or(5.0 * args.delay + 10.0 / args.lambda)
 }
 
+/// Largest window chosen without `--weight-window` (rows of 2 KiB, 32 MiB in all).
+const AUTO_WINDOW_MAX: u32 = 16_384;
+
+/// The weight window of a weighted selector: `--weight-window`, else one of twice the walk's
+/// `--walk-behind` (a recent tip is at most that far behind the newest transaction and the
+/// walk enters that far below it), else 0 (checkpoints: a walk entering `--walk-depth` edges
+/// deep reads weights arbitrarily far back).
+fn weight_window(args: &SimulateArgs) -> u32 {
+    if !args.tip_selection.weighted() {
+        return 0;
+    }
+    match (args.weight_window, args.walk_behind) {
+        (Some(w), _) => w,
+        (None, Some(n)) => {
+            let w = n.saturating_mul(2).max(MIN_WINDOW).next_power_of_two();
+            if w <= AUTO_WINDOW_MAX { w } else { 0 }
+        }
+        (None, None) => 0,
+    }
+}
+
 /// The parameters of the tip selection a report needs to be reproduced (the option names of
 /// the command line): α and the walk start of the walks, Δ of RURTS, the window of HPS.
 fn selector_parameters(args: &SimulateArgs) -> Map<String, Value> {
     let mut map = Map::new();
-    let walk_start = |map: &mut Map<String, Value>| match args.walk_behind {
-        Some(n) => map.insert("walk_behind".to_owned(), json!(n)),
-        None => map.insert("walk_depth".to_owned(), json!(args.walk_depth)),
+    let walk_start = |map: &mut Map<String, Value>| {
+        match args.walk_behind {
+            Some(n) => map.insert("walk_behind".to_owned(), json!(n)),
+            None => map.insert("walk_depth".to_owned(), json!(args.walk_depth)),
+        };
+        let window = weight_window(args);
+        if window > 0 {
+            map.insert("weight_window".to_owned(), json!(window));
+        }
     };
     match args.tip_selection {
         Algorithm::Urts => {}
@@ -466,6 +499,7 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
     }
     let mut config = SimConfig::new(args.lambda, args.delay, args.parents, args.transactions);
     config.cumulative_weight = args.tip_selection.weighted();
+    config.weight_window = weight_window(&args);
     config.tip_selection = args.tip_selection.name().to_owned();
     if let Some(warmup) = args.warmup {
         config.warmup = warmup;

@@ -18,14 +18,18 @@ pub enum WalkStart {
     /// that the walk sees the weights, yet not so deep that it is slow; `d` sets that depth in
     /// edges (hence at least `d` below the tip in height).
     Depth(u32),
-    /// `n` transactions below the tips: from a uniformly drawn tip, follow uniformly drawn
-    /// parents until the tip is at least the `n`-th vertex solidified after the current one
-    /// (handle difference ≥ `n`, i.e. `n − 1` in between), stopping early at a root; `0` starts
-    /// at the tip. Depth counted in transactions, as IOTA's random-walker studies measure
-    /// distance (the number of transactions announced in between), rather than in edges: on a
-    /// wide Tangle (λh = 100) 1,000 transactions are about ten levels, where
-    /// [`WalkStart::Depth`]`(1000)` is a thousand. For `n ≥ 1` the start is an ancestor of a
-    /// tip, hence approved (never a left-behind tip), unless it is a root.
+    /// `n` transactions below the tips: from a tip drawn uniformly among the *recent* ones
+    /// (at most `n` vertices older than the newest vertex of the view, which is always a
+    /// tip), follow uniformly drawn parents until the tip is at least the `n`-th vertex
+    /// solidified after the current one (handle difference ≥ `n`, i.e. `n − 1` in between),
+    /// stopping early at a root; `0` starts at the newest vertex. Depth counted in
+    /// transactions, as IOTA's random-walker studies measure distance (the number of
+    /// transactions announced in between), rather than in edges: on a wide Tangle (λh = 100)
+    /// 1,000 transactions are about ten levels, where [`WalkStart::Depth`]`(1000)` is a
+    /// thousand. Tips left behind long ago are not drawn: a descent from one would start the
+    /// walk arbitrarily deep, so the entry is always within about `2n` transactions of the
+    /// newest. For `n ≥ 1` the start is an ancestor of a tip, hence approved (never a
+    /// left-behind tip), unless it is a root.
     Behind(u32),
 }
 
@@ -67,11 +71,7 @@ pub(crate) fn resolve_start<V: TangleView>(
             Ok(cur)
         }
         WalkStart::Behind(n) => {
-            let tips = view.tips();
-            if tips.is_empty() {
-                return Err(SelectError::NoTips);
-            }
-            let tip = tips[sample::below(rng, tips.len() as u32) as usize];
+            let tip = recent_tip(view, n, rng)?;
             let mut cur = tip;
             while tip.get() - cur.get() < n {
                 let ps = view.parents(cur);
@@ -83,6 +83,42 @@ pub(crate) fn resolve_start<V: TangleView>(
             Ok(cur)
         }
     }
+}
+
+/// Draws of a tip before [`recent_tip`] counts the recent ones instead.
+const RECENT_TIP_DRAWS: u32 = 32;
+
+/// A tip drawn uniformly among those at most `n` vertices older than the newest vertex:
+/// by rejection while recent tips are common, else by counting them.
+fn recent_tip<V: TangleView>(
+    view: &V,
+    n: u32,
+    rng: &mut dyn RngCore,
+) -> Result<Handle, SelectError> {
+    let tips = view.tips();
+    if tips.is_empty() {
+        return Err(SelectError::NoTips);
+    }
+    let newest = view.len() as u32 - 1;
+    let recent = |t: &&Handle| newest.saturating_sub(t.get()) <= n;
+    for _ in 0..RECENT_TIP_DRAWS {
+        let tip = &tips[sample::below(rng, tips.len() as u32) as usize];
+        if recent(&tip) {
+            return Ok(*tip);
+        }
+    }
+    let count = tips.iter().filter(recent).count() as u32;
+    if count == 0 {
+        // Only a view breaking the contract (its newest vertex is a tip) gets here.
+        return Ok(tips.iter().copied().max().unwrap_or(tips[0]));
+    }
+    let k = sample::below(rng, count) as usize;
+    Ok(tips
+        .iter()
+        .filter(recent)
+        .nth(k)
+        .copied()
+        .unwrap_or(tips[0]))
 }
 
 /// `exp(−d)` is 0 in `f64` beyond this (the smallest subnormal is about `e^−745.13`).
@@ -454,7 +490,10 @@ pub(crate) fn check_weights<V: TangleView>(view: &V, alpha: f64) -> Result<(), S
     if view.is_empty() {
         return Err(SelectError::NoTips);
     }
-    if alpha > 0.0 && view.cumulative_weight(Handle::new(0)).is_none() {
+    // Asked of the newest vertex: a view that keeps recent weights cheaper than old ones (a
+    // weight window) answers it in O(1).
+    let newest = Handle::new(view.len() as u32 - 1);
+    if alpha > 0.0 && view.cumulative_weight(newest).is_none() {
         return Err(SelectError::NoCumulativeWeight);
     }
     Ok(())
@@ -565,7 +604,10 @@ mod tests {
     #[test]
     fn behind_starts_at_the_first_ancestor_n_arrivals_below_its_tip() {
         let t = wide(3_000, 20);
-        for n in [0u32, 1, 40, 300, 1_000, 10_000] {
+        let newest = t.len() as u32 - 1;
+        for n in [300u32, 1_000, 10_000] {
+            // Every tip is recent here, so the first draw is the tip (as replayed below).
+            assert!(t.tips().iter().all(|tip| newest - tip.get() <= n));
             for seed in 0..40 {
                 let mut rng = ChaCha8Rng::seed_from_u64(seed);
                 let start = resolve_start(&t, WalkStart::Behind(n), &mut rng).unwrap();
@@ -595,6 +637,41 @@ mod tests {
         let by_arrivals = resolve_start(&t, WalkStart::Behind(300), &mut rng).unwrap();
         let by_edges = resolve_start(&t, WalkStart::Depth(300), &mut rng).unwrap();
         assert!(t.height(by_arrivals) > t.height(by_edges));
+    }
+
+    /// Tips left behind are not drawn: beside a chain, an old tip (250, approving 249 like
+    /// the chain's 251) is drawn only once `n` reaches its age, and then a descent from it
+    /// goes to the root.
+    #[test]
+    fn behind_draws_only_recent_tips() {
+        let mut t: Tangle<u64> = Tangle::new(Config::default());
+        t.add_solid_entry_point(0, 1, 0, None).unwrap();
+        for id in 1..=500u64 {
+            let parent = if id == 250 || id == 251 { 249 } else { id - 1 };
+            let _ = t.insert(id, &[parent], 1, id).unwrap();
+        }
+        assert_eq!(t.tips().len(), 2);
+        for seed in 0..64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            for (n, expected) in [(0u32, 500u32), (1, 499), (10, 490), (249, 251)] {
+                let start = resolve_start(&t, WalkStart::Behind(n), &mut rng).unwrap();
+                assert_eq!(start.get(), expected, "n = {n}, seed = {seed}");
+            }
+        }
+        let mut starts = std::collections::BTreeSet::new();
+        for seed in 0..64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            starts.insert(
+                resolve_start(&t, WalkStart::Behind(250), &mut rng)
+                    .unwrap()
+                    .get(),
+            );
+        }
+        assert_eq!(
+            starts,
+            [0, 249].into(),
+            "from the chain's head and from the old tip"
+        );
     }
 
     /// A view that reports approvers but yields none (a faulty implementation of the

@@ -55,8 +55,17 @@ pub(crate) fn config(interval: u32, max_orphans: usize) -> Config {
         max_orphans,
         track_cumulative_weight: true,
         checkpoint_interval: interval,
+        weight_window: 0,
         hash_key: Some(99),
         dense_ids: false,
+    }
+}
+
+/// [`config`] with cumulative weights kept by a window of `window` vertices.
+pub(crate) fn config_window(window: u32, max_orphans: usize) -> Config {
+    Config {
+        weight_window: window,
+        ..config(32, max_orphans)
     }
 }
 
