@@ -39,7 +39,8 @@ pub struct Config {
     /// checkpoints (default `0`: checkpoints). Rounded up to a power of two in
     /// [`MIN_WINDOW`](crate::window::MIN_WINDOW)..=[`MAX_WINDOW`](crate::window::MAX_WINDOW).
     /// Weights stay exact for every vertex: O(1) inside the window, a search of the future
-    /// cone outside it. For workloads that read only recent weights — walks entering a bounded
+    /// cone outside it. The rows take `W²/8` bytes (0.5 MiB at 2,048, 512 MiB at the
+    /// largest), allocated at the first insertion. For workloads that read only recent weights — walks entering a bounded
     /// number of insertions behind the tips, as in a simulator — an arrival then costs a few
     /// word-parallel row merges instead of a search of the band of recent vertices (see the
     /// [`window`](crate::window) module).
@@ -993,7 +994,8 @@ impl<I: VertexId> Tangle<I> {
 
     /// Cumulative weight: the own weight of `v` plus the own weights of all its direct and
     /// indirect approvers, exact at every moment. `None` if tracking is disabled in
-    /// [`Config`]. O(1).
+    /// [`Config`]. O(1) with checkpoints and, with a [weight window](Config::weight_window),
+    /// for the vertices inside it; older ones cost a search of their future cone.
     #[inline]
     pub fn cumulative_weight(&self, v: Handle) -> Option<u64> {
         // One test on the walks' hot path; the other sources are out of line.
@@ -1047,8 +1049,9 @@ impl<I: VertexId> Tangle<I> {
 
     /// Is `a` a (strict) ancestor of `b`, i.e. in `b`'s past cone? `false` when `a == b`.
     ///
-    /// O(1) when the cumulative-weight checkpoints decide it (a checkpoint between them),
-    /// otherwise a search from `b` that never looks below `a`'s handle or height.
+    /// O(1) when the cumulative-weight checkpoints decide it (a checkpoint between them) or
+    /// the weight window holds both (a bit of `b`'s row), otherwise a search from `b` that
+    /// never looks below `a`'s handle or height.
     pub fn is_ancestor(&self, a: Handle, b: Handle) -> bool {
         if a >= b {
             return false;
@@ -1123,7 +1126,8 @@ impl<I: VertexId> Tangle<I> {
         }
     }
 
-    /// Statistics of the cumulative-weight upkeep (see the `weight` module).
+    /// Statistics of the checkpoint upkeep (see the `weight` module); all zero when a weight
+    /// window keeps the weights ([`Tangle::window_stats`]).
     pub fn weight_stats(&self) -> crate::weight::WeightStats {
         self.checkpoints.stats()
     }

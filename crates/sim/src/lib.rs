@@ -136,7 +136,7 @@
 //!
 //! # Speed of weighted walks
 //! MCMC at α = 0.01 with the entry 1,000 transactions deep ([`SimConfig::weight_window`] with
-//! `WalkStart::Behind`) runs at ≈ 620,000 transactions per second at λ = 100; with the entry
+//! `WalkStart::Behind`) runs at ≈ 566,000 transactions per second (median of three 1M-transaction runs) at λ = 100; with the entry
 //! 1,000 *edges* deep it must keep weights by checkpoints and runs at ≈ 3,900
 //! (docs/BENCHMARKS.md says where the time goes).
 //!

@@ -55,6 +55,17 @@ fn parasite_chain_beats_urts_far_more_often_than_mcmc() {
         );
         assert!(walk <= 0.1, "MCMC α = {alpha} success rate {walk}");
     }
+    // Entering 300 transactions behind a recent tip (deeper than the parasite's ≈ 50
+    // members) protects as well: observed 0/20.
+    let behind = || Mcmc::new(0.01, WalkStart::Behind(300)).expect("α");
+    let walk = rate(
+        sim.run_scenario_ensemble(&parasite(0.2), behind, 20, 1, 0)
+            .expect("ensemble"),
+    );
+    assert!(
+        walk <= 0.1,
+        "MCMC α = 0.01 from 300 behind: success rate {walk}"
+    );
 }
 
 /// The shape decides what URTS sees at the release: a tree shows half its members as tips, a

@@ -152,8 +152,9 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "N", conflicts_with = "walk_depth")]
     walk_behind: Option<u32>,
     /// Keep the exact cumulative weights of weighted selectors by a window of the newest W
-    /// transactions instead of checkpoints (0: checkpoints). Default: a window when
-    /// `--walk-behind` bounds how far back walks read weights, checkpoints otherwise.
+    /// transactions instead of checkpoints (0: checkpoints; W is rounded up to a power of two,
+    /// at most 65,536, and its rows take W²/8 bytes). Default: a window of twice
+    /// `--walk-behind` when that is at most 16,384, checkpoints otherwise.
     #[arg(long, value_name = "W")]
     weight_window: Option<u32>,
     /// Maximum tip age Δ of rurts, in time units (default 5·h + 10/λ).
@@ -312,10 +313,10 @@ fn weight_window(args: &SimulateArgs) -> u32 {
     }
     match (args.weight_window, args.walk_behind) {
         (Some(w), _) => w,
-        (None, Some(n)) => {
-            let w = n.saturating_mul(2).max(MIN_WINDOW).next_power_of_two();
-            if w <= AUTO_WINDOW_MAX { w } else { 0 }
-        }
+        (None, Some(n)) => match n.checked_mul(2).and_then(u32::checked_next_power_of_two) {
+            Some(w) if w <= AUTO_WINDOW_MAX => w.max(MIN_WINDOW),
+            _ => 0, // too deep for a window: checkpoints
+        },
         (None, None) => 0,
     }
 }
