@@ -372,6 +372,7 @@ fn invalid_alpha_and_runs_exit_1() {
         &["--tip-selection", "urts", "--lambda", "0"][..],
         &["--tip-selection", "urts", "--delay", "-1"][..],
         &["--tip-selection", "rurts", "--max-age", "-1"][..],
+        &["--tip-selection", "mcmc", "--weight-window", "65537"][..],
     ] {
         let output = tangle(&[&["simulate"][..], args].concat());
         assert_eq!(output.status.code(), Some(1), "{args:?}");

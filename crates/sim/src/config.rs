@@ -135,7 +135,8 @@ pub struct SimConfig {
     /// checkpoints ([`tangle_graph::Config::weight_window`]; `0`, the default, means
     /// checkpoints). Weights stay exact either way; the window is much cheaper per arrival
     /// when the selector only reads recent weights (walks entering a bounded number of
-    /// transactions behind the tips), and slow when it reads old ones.
+    /// transactions behind the tips), and slow when it reads old ones. At most
+    /// [`MAX_WINDOW`](tangle_graph::window::MAX_WINDOW).
     pub weight_window: u32,
     /// Name reported under `tip_selection` (not interpreted).
     pub tip_selection: String,
@@ -200,6 +201,12 @@ impl SimConfig {
             return Err(SimError::InvalidConfig {
                 name: "orphan_horizon",
                 reason: "must be finite and positive",
+            });
+        }
+        if self.weight_window > tangle_graph::window::MAX_WINDOW {
+            return Err(SimError::InvalidConfig {
+                name: "weight_window",
+                reason: "must be at most 65,536 (rows of W²/8 bytes)",
             });
         }
         Ok(())

@@ -122,7 +122,7 @@ fn report_serialises_with_the_documented_keys() {
 fn invalid_configs_name_the_parameter() {
     let base = SimConfig::new(10.0, 1.0, 2, 1_000);
     type Spoil = fn(&mut SimConfig);
-    let cases: [(&str, Spoil); 6] = [
+    let cases: [(&str, Spoil); 7] = [
         ("lambda", |c| c.lambda = 0.0),
         ("delay", |c| c.delay = Delay::Fixed(-1.0)),
         ("parents", |c| c.parents = 9),
@@ -131,6 +131,7 @@ fn invalid_configs_name_the_parameter() {
         }),
         ("transactions", |c| c.transactions = 0),
         ("warmup", |c| c.warmup = 1_000),
+        ("weight_window", |c| c.weight_window = 65_537),
     ];
     for (name, spoil) in cases {
         let mut cfg = base.clone();
