@@ -166,6 +166,20 @@ fn walk_behind_is_its_own_entry_rule() {
     ] {
         assert_eq!(behind[key], checkpoints[key], "{key}");
     }
+    let text = tangle(&[
+        "simulate",
+        "--tip-selection",
+        "mcmc",
+        "--transactions",
+        "1000",
+        "--walk-behind",
+        "200",
+    ]);
+    let text = String::from_utf8(text.stdout).expect("utf-8");
+    assert!(
+        text.contains("weight window:            512 transactions; "),
+        "{text}"
+    );
     let wide = run_with("--walk-behind", "200", &["--weight-window", "3000"]);
     assert_eq!(wide["weight_window"]["size"], 4096, "rounded up");
     assert_eq!(wide["mean_tips"], behind["mean_tips"]);

@@ -891,6 +891,13 @@ fn render_text(report: &Value) -> String {
         "direct approvers:         {}",
         histogram.join(", ")
     ));
+    if let Some(window) = report["weight_window"].as_object() {
+        out.push(format!(
+            "weight window:            {} transactions; {} weights read from older ones (each a \
+             future-cone search)",
+            window["size"], window["cone_searches"],
+        ));
+    }
     let elapsed = number("elapsed_seconds");
     out.push(format!(
         "elapsed: {elapsed:.3} s ({:.0} transactions per second)",
