@@ -7,8 +7,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod graph_sequence;
 mod node_sequence;
 
+pub use graph_sequence::graph_sequence;
 pub use node_sequence::node_sequence;
 use tangle_crypto::address::{Address, decode_bech32};
 use tangle_crypto::ternary::{b1t6_decode_trytes, b1t6_encode_trytes};

@@ -75,3 +75,8 @@ fn stream_packet_decode_corpus() {
 fn node_sequence_corpus() {
     assert!(replay("node_sequence", tangle_fuzz_checks::node_sequence) >= 3);
 }
+
+#[test]
+fn graph_sequence_corpus() {
+    assert!(replay("graph_sequence", tangle_fuzz_checks::graph_sequence) >= 3);
+}
