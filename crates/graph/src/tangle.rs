@@ -1015,6 +1015,9 @@ impl<I: VertexId> Tangle<I> {
     }
 
     /// `cw(v)` by a search of `v`'s future cone (the weight window's answer for older `v`).
+    /// Not a [`Traversal`](crate::traverse::Traversal): from `&self` it would need fresh marks
+    /// for the whole tangle (4 bytes per vertex) per call; the cone lies in `v..len`, so one
+    /// bit per vertex of that range is enough.
     fn future_cone_weight(&self, v: Handle) -> u64 {
         self.window_searches.bump();
         let first = v.index();
