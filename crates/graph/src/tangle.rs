@@ -879,6 +879,20 @@ impl<I: VertexId> Tangle<I> {
         Approvers::of(&self.hot, &self.extra, v)
     }
 
+    /// The first four approvers in [`Tangle::approvers`] order, padded with
+    /// `Handle::new(u32::MAX)` (see [`TangleView::first_approvers`](crate::TangleView::first_approvers)).
+    #[inline]
+    pub fn first_approvers(&self, v: Handle) -> [Handle; 4] {
+        let h = &self.hot[v.index()];
+        let mut slots = h.inline.map(Handle::new);
+        if h.approvers as usize > INLINE_APPROVERS {
+            // The last slot heads the list of the later approvers (newest first).
+            let head = h.inline[INLINE_APPROVERS - 1] as usize;
+            slots[INLINE_APPROVERS - 1] = Handle::new(self.extra[head].child);
+        }
+        slots
+    }
+
     /// Number of direct approvers.
     #[inline]
     pub fn approver_count(&self, v: Handle) -> usize {
@@ -1214,7 +1228,8 @@ mod tests {
     }
 
     /// Every approver count from 0 to 9 (slots only, the fifth moving the fourth to the list,
-    /// longer lists): the documented order, the count, and room for nothing else.
+    /// longer lists): the documented order, the count, the first four as walks read them, and
+    /// room for nothing else.
     #[test]
     fn approvers_in_slots_then_list() {
         let mut t: Tangle<u64> = Tangle::new(Config {
@@ -1233,6 +1248,11 @@ mod tests {
                 .collect();
             assert_eq!(t.approvers(root).collect::<Vec<_>>(), expected, "n = {n}");
             assert_eq!(t.approver_count(root), n as usize);
+            let mut first = [Handle::new(NONE); 4];
+            for (slot, &a) in first.iter_mut().zip(&expected) {
+                *slot = a;
+            }
+            assert_eq!(t.first_approvers(root), first, "n = {n}");
             let id = n + 1;
             let _ = t.insert(id, &[0], 1, id).unwrap();
             approvers.push(t.handle(&id).unwrap());

@@ -42,6 +42,20 @@ pub trait TangleView {
     /// Number of direct approvers.
     fn approver_count(&self, v: Handle) -> usize;
 
+    /// The first four items of [`approvers`](TangleView::approvers), padded with
+    /// `Handle::new(u32::MAX)`. Weighted walks read this fixed-size array rather than the
+    /// iterator: a step then weighs up to four approvers without branching on their number
+    /// (an unpredictable branch on a Tangle, measured in docs/BENCHMARKS.md). Walks treat
+    /// any slot at or past [`len`](TangleView::len) as empty. The default collects the
+    /// iterator; [`Tangle`] reads its inline slots.
+    fn first_approvers(&self, v: Handle) -> [Handle; 4] {
+        let mut slots = [Handle::new(u32::MAX); 4];
+        for (slot, a) in slots.iter_mut().zip(self.approvers(v)) {
+            *slot = a;
+        }
+        slots
+    }
+
     /// Vertices without approvers.
     fn tips(&self) -> &[Handle];
 
@@ -108,6 +122,11 @@ impl<I: VertexId> TangleView for Tangle<I> {
     #[inline]
     fn approver_count(&self, v: Handle) -> usize {
         Tangle::approver_count(self, v)
+    }
+
+    #[inline]
+    fn first_approvers(&self, v: Handle) -> [Handle; 4] {
+        Tangle::first_approvers(self, v)
     }
 
     #[inline]
