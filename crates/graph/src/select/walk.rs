@@ -338,35 +338,30 @@ fn small_step<V: TangleView>(
     buf: &StepBuf,
 ) -> Handle {
     let len = view.len();
-    // Empty slots stand for `x` itself, weight 0 below.
-    let ys = view
-        .first_approvers(x)
-        .map(|y| if y.index() < len { y } else { x });
-    let mut hs = [0u64; 4];
-    for (i, h) in hs.iter_mut().enumerate() {
-        let weight = view.cumulative_weight(ys[i]).unwrap_or(0);
-        *h = if i < count { weight } else { 0 };
-    }
+    // Empty slots repeat the first approver (`x` itself if a faulty view has none), so their
+    // weights and gaps are ordinary ones; only their factors are masked to 0.
+    let slots = view.first_approvers(x);
+    let first = if slots[0].index() < len { slots[0] } else { x };
+    let ys = slots.map(|y| if y.index() < len { y } else { first });
+    let hs = ys.map(|y| view.cumulative_weight(y).unwrap_or(0));
     let h_max = hs[0].max(hs[1]).max(hs[2].max(hs[3]));
     let mut fs = [0u64; 4];
     for (i, f) in fs.iter_mut().enumerate() {
-        // Gap 0 in empty slots keeps them on the table (their gap `H_max` would call `exp`).
-        let gap = if i < count { h_max - hs[i] } else { 0 };
-        let factor = buf.factor(alpha, gap);
+        let factor = buf.factor(alpha, h_max - hs[i]);
         *f = if i < count { factor } else { 0 };
     }
     // At most 4 · 2^60: no overflow.
+    // Sums and selects as trees: the step is one long dependency chain.
     let below_1 = fs[0];
     let below_2 = below_1 + fs[1];
     let below_3 = below_2 + fs[2];
-    let sum = below_3 + fs[3];
+    let sum = below_2 + (fs[2] + fs[3]);
     // `r < sum`, and a slot of factor 0 adds nothing, so no empty slot is ever taken.
     let r = scale(u, u128::from(sum)) as u64;
     // Selects rather than an index into `ys`: measured faster.
-    let mut next = ys[0];
-    next = if r >= below_1 { ys[1] } else { next };
-    next = if r >= below_2 { ys[2] } else { next };
-    if r >= below_3 { ys[3] } else { next }
+    let low = if r >= below_1 { ys[1] } else { ys[0] };
+    let high = if r >= below_3 { ys[3] } else { ys[2] };
+    if r >= below_2 { high } else { low }
 }
 
 /// The weighted step over any number of approvers, with the arithmetic of [`small_step`]
