@@ -1,5 +1,8 @@
 //! The graph under arbitrary arrival sequences, with its three ways of keeping weights.
 
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+use tangle_graph::select::{Mcmc, WalkStart};
 use tangle_graph::{Config, Handle, Tangle};
 
 /// Most operations read from one input (keeps a run short).
@@ -11,8 +14,10 @@ const MAX_OPERATIONS: usize = 600;
 /// differ only in how they keep cumulative weights: checkpoints every 3 insertions, a window of
 /// 64 vertices, and the naive search. Properties: every answer (accepted, or the error naming
 /// the rule) is the same for the three, and so are the final graphs: handles, ids, tips,
-/// orphan counts, every cumulative weight and is-ancestor for the newest vertices. Returns
-/// whether any vertex was inserted.
+/// orphan counts, every cumulative weight and is-ancestor for the newest vertices; and, since
+/// walks read nothing else, the same walks for the same seed (URW and MCMC from tiny to huge
+/// α, from the oldest, a middle and the newest vertex), each step to an approver and ending at
+/// a tip. Returns whether any vertex was inserted.
 pub fn graph_sequence(data: &[u8]) -> bool {
     let config = |checkpoint_interval, weight_window| Config {
         max_orphans: 48,
@@ -84,5 +89,51 @@ pub fn graph_sequence(data: &[u8]) -> bool {
             assert_eq!(window.is_ancestor(a, b), expected, "{a} < {b} (window)");
         }
     }
+    check_walks(&tangles);
     inserted
+}
+
+/// Walks on the three tangles: identical paths, made of approver steps, ending at tips.
+fn check_walks(tangles: &[Tangle<u64>; 3]) {
+    let naive = &tangles[2];
+    let len = naive.len() as u32;
+    if len == 0 {
+        return;
+    }
+    for (seed, alpha) in [0.0, 1e-3, 0.5, 1e6].into_iter().enumerate() {
+        for start in [0, len / 2, len - 1].map(Handle::new) {
+            let paths: Vec<Vec<Handle>> = tangles
+                .iter()
+                .map(|t| {
+                    let mut mcmc = Mcmc::new(alpha, WalkStart::At(start)).expect("valid α");
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed as u64);
+                    let mut path = Vec::new();
+                    let tip = mcmc
+                        .walk_from(t, start, &mut rng, Some(&mut path))
+                        .expect("a walk on a solid tangle ends");
+                    assert_eq!(path.last(), Some(&tip), "the path ends at the tip");
+                    path
+                })
+                .collect();
+            assert!(
+                paths.iter().all(|p| *p == paths[0]),
+                "α = {alpha}, from {start}: the weight upkeep changed a walk"
+            );
+            let path = &paths[0];
+            assert_eq!(path[0], start);
+            for step in path.windows(2) {
+                assert!(
+                    naive.approvers(step[0]).any(|a| a == step[1]),
+                    "{} → {} is not a step to an approver",
+                    step[0],
+                    step[1]
+                );
+            }
+            assert_eq!(
+                naive.approver_count(path[path.len() - 1]),
+                0,
+                "ends at a tip"
+            );
+        }
+    }
 }

@@ -39,15 +39,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! # Not done
-//! Two performance targets of the graph issue are not met by the default configuration
-//! (figures and what was tried in docs/BENCHMARKS.md): the MCMC walk from an entry point 1,000
-//! edges deep takes ≈ 22 µs on the benchmark host instead of ≤ 20 µs (≈ 29 ns per step, bound
-//! by the per-step work and unpredictable branches of the weighted step), and the checkpoint
-//! upkeep of exact cumulative weights meets ≤ 5 µs per arrival on the main model (~20 tips)
-//! but not with ~100 tips (≈ 12 µs), where the band each arrival must visit is ~6× wider. A
-//! weight window ([`Config::weight_window`]) keeps that case at ≈ 2 µs, with O(1) weights only
-//! for the newest vertices.
+//! # Performance limits
+//! The figures are in docs/BENCHMARKS.md. The checkpoint upkeep of exact cumulative weights
+//! meets ≤ 5 µs per arrival on the main model (~20 tips) but not with ~100 tips (≈ 12 µs),
+//! where the band each arrival must visit is ~6× wider. A weight window
+//! ([`Config::weight_window`]) keeps that case at ≈ 2 µs, with O(1) weights only for the
+//! newest vertices. An MCMC walk from 1,000 edges deep takes ≈ 20 µs (≈ 27 ns per step): each
+//! step is one dependency chain through the candidates' records, so it is bound by latency,
+//! not by the number of instructions.
 //!
 //! # Features
 //! None. The crate uses `std` (hash maps for the orphan pool, a random hash key) but no

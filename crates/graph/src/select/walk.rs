@@ -134,7 +134,8 @@ fn recent_tip<V: TangleView>(
 /// nearest `exp(−α·gap) · 2^60`, so the heaviest approver counts exactly `2^60`.
 const FIXED_ONE: f64 = (1u64 << 60) as f64;
 
-/// `α·gap` beyond which `exp(−α·gap) · 2^60 < 1/2`: the factor rounds to 0.
+/// `α·gap` past which a factor is 0 without calling `exp`: `exp(−α·gap) · 2^60` is below 1/2
+/// from 42.28 on, so it rounds to 0 anyway.
 const FIXED_ZERO: f64 = 42.3;
 
 /// Gaps below this read a table of factors instead of calling `exp`.
@@ -324,10 +325,12 @@ fn scale(u: u64, sum: u128) -> u128 {
 /// to a multiple of `2^−60` (the heaviest is exactly 1, so the sum is ≥ 1); a uniform 64-bit
 /// word `u` gives `r = ⌊u · Σf / 2^64⌋`, and the step takes the first approver, in
 /// [`TangleView::approvers`] order, whose running sum exceeds `r`. The probability of `y` is
-/// thus `f_y / Σf` to within `2^−64`, with `f_y` within `2^−61` of the real value; a move of
-/// probability below about `2^−61` (`α·ΔH > 42.3`) is never taken, as double precision would
-/// drop a term below `2^−53` of the sum. Integers rather than floats: the step's dependency
-/// chain (sum, scale, compare, select) is a few one-cycle operations (measured ≈ 20 % faster).
+/// thus its rounded factor over the rounded sum to within `2^−64`, and a rounded factor is
+/// within `2^−61` of the real one; a move of probability below about `2^−61` (`α·ΔH > 42.3`)
+/// is never taken, as double precision would drop a term below `2^−53` of the sum (ADR 0005).
+/// Integers rather than floats: the end of the step's dependency chain (sum, scale, compare,
+/// select) is a few one-cycle operations; with the branch-free selects, walks take ≈ 0.85× the
+/// time of the earlier `f64` step (docs/BENCHMARKS.md, "Fixed-point step").
 #[inline]
 fn small_step<V: TangleView>(
     view: &V,
