@@ -881,6 +881,7 @@ impl<I: VertexId> Tangle<I> {
 
     /// The first four approvers in [`Tangle::approvers`] order, padded with
     /// `Handle::new(u32::MAX)` (see [`TangleView::first_approvers`](crate::TangleView::first_approvers)).
+    /// Like the other per-vertex queries, panics if `v` is not a handle of this tangle.
     #[inline]
     pub fn first_approvers(&self, v: Handle) -> [Handle; 4] {
         let h = &self.hot[v.index()];
@@ -1358,6 +1359,7 @@ mod tests {
                 assert_eq!(reused.handle(&fresh.id(v)), Some(v));
                 assert_eq!(reused.cumulative_weight(v), fresh.cumulative_weight(v));
                 assert_eq!(reused.height(v), fresh.height(v));
+                assert_eq!(reused.first_approvers(v), fresh.first_approvers(v));
             }
         }
     }

@@ -12,8 +12,9 @@ use crate::tangle::Tangle;
 /// * Handles are `0..len()`, and **topological**: every parent has a smaller handle than its
 ///   approvers. Searches rely on it to stop early.
 /// * `tips()` is exactly the set of vertices without approvers.
-/// * `approver_count(v)` is the number of items `approvers(v)` yields. (Walks stop, rather
-///   than fail, where a faulty view breaks this.)
+/// * `approver_count(v)` is the number of items `approvers(v)` yields. (A faulty view that
+///   breaks this does not make a walk panic or loop: walks read at most `approver_count(v)`
+///   approvers, ignore slots that are not vertices, and stop where they find none.)
 /// * Everything is deterministic: the same state gives the same answers in the same order.
 pub trait TangleView {
     /// The vertex id type.

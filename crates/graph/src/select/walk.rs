@@ -218,10 +218,15 @@ impl Draws {
         }
     }
 
-    /// The next uniform 64-bit word, not yet taken (see [`Draws::advance`]).
+    /// The next uniform 64-bit word, not yet taken (see [`Draws::advance`]). When `needed` is
+    /// false the word will not be used: an empty block is then not refilled (0 stands in), so
+    /// a walk whose steps all have one approver takes nothing from the caller's RNG.
     #[inline]
-    fn peek(&mut self, rng: &mut dyn RngCore) -> u64 {
+    fn peek(&mut self, rng: &mut dyn RngCore, needed: bool) -> u64 {
         if self.next == DRAW_BLOCK {
+            if !needed {
+                return 0;
+            }
             self.refill(rng);
         }
         self.words[self.next % DRAW_BLOCK]
@@ -286,13 +291,13 @@ pub(crate) fn walk<V: TangleView>(
                 view.approvers(cur).nth(i as usize)
             }
         } else if count <= 4 {
-            let u = draws.peek(rng);
+            let u = draws.peek(rng, count > 1);
             draws.advance(count > 1);
             Some(small_step(view, cur, count, alpha, u, buf))
         } else {
-            let u = draws.peek(rng);
+            let u = draws.peek(rng, true);
             draws.advance(true);
-            wide_step(view, cur, alpha, u, buf)
+            wide_step(view, cur, count, alpha, u, buf)
         };
         // `approver_count > 0` promises an approver; a view that breaks that ends the walk.
         match next {
@@ -325,9 +330,10 @@ fn scale(u: u64, sum: u128) -> u128 {
 /// to a multiple of `2^−60` (the heaviest is exactly 1, so the sum is ≥ 1); a uniform 64-bit
 /// word `u` gives `r = ⌊u · Σf / 2^64⌋`, and the step takes the first approver, in
 /// [`TangleView::approvers`] order, whose running sum exceeds `r`. The probability of `y` is
-/// thus its rounded factor over the rounded sum to within `2^−64`, and a rounded factor is
-/// within `2^−61` of the real one; a move of probability below about `2^−61` (`α·ΔH > 42.3`)
-/// is never taken, as double precision would drop a term below `2^−53` of the sum (ADR 0005).
+/// thus its rounded factor over the rounded sum to within `2^−64`. A rounded factor is the
+/// `f64` value of `exp` (relative error about `2^−53`, as before) rounded to a multiple of
+/// `2^−60`; a move of probability below about `2^−61` (`α·ΔH > 42.28`) is never taken, as
+/// double precision would drop a term below `2^−53` of the sum (ADR 0005).
 /// Integers rather than floats: the end of the step's dependency chain (sum, scale, compare,
 /// select) is a few one-cycle operations; with the branch-free selects, walks take ≈ 0.85× the
 /// time of the earlier `f64` step (docs/BENCHMARKS.md, "Fixed-point step").
@@ -341,17 +347,20 @@ fn small_step<V: TangleView>(
     buf: &StepBuf,
 ) -> Handle {
     let len = view.len();
-    // Empty slots repeat the first approver (`x` itself if a faulty view has none), so their
-    // weights and gaps are ordinary ones; only their factors are masked to 0.
+    // A slot is live if it is within `count` and a vertex. The others repeat the first
+    // approver (`x` itself if a faulty view has none), so their weights and gaps are ordinary
+    // ones and the heaviest weight is a live slot's; only their factors are masked to 0.
     let slots = view.first_approvers(x);
-    let first = if slots[0].index() < len { slots[0] } else { x };
-    let ys = slots.map(|y| if y.index() < len { y } else { first });
+    // `&`, not `&&`: a short-circuit would branch on the count.
+    let live: [bool; 4] = core::array::from_fn(|i| (i < count) & (slots[i].index() < len));
+    let first = if live[0] { slots[0] } else { x };
+    let ys: [Handle; 4] = core::array::from_fn(|i| if live[i] { slots[i] } else { first });
     let hs = ys.map(|y| view.cumulative_weight(y).unwrap_or(0));
     let h_max = hs[0].max(hs[1]).max(hs[2].max(hs[3]));
     let mut fs = [0u64; 4];
     for (i, f) in fs.iter_mut().enumerate() {
         let factor = buf.factor(alpha, h_max - hs[i]);
-        *f = if i < count { factor } else { 0 };
+        *f = if live[i] { factor } else { 0 };
     }
     // At most 4 · 2^60: no overflow.
     // Sums and selects as trees: the step is one long dependency chain.
@@ -359,7 +368,10 @@ fn small_step<V: TangleView>(
     let below_2 = below_1 + fs[1];
     let below_3 = below_2 + fs[2];
     let sum = below_2 + (fs[2] + fs[3]);
-    // `r < sum`, and a slot of factor 0 adds nothing, so no empty slot is ever taken.
+    // The heaviest live slot has factor 2^60, so `r < sum`; a slot of factor 0 adds nothing,
+    // so no empty slot is ever taken. (Only a faulty view whose first slot is not a vertex can
+    // leave every factor 0; the pick is then `x` or a live slot, and a pick of `x` ends the
+    // walk.)
     let r = scale(u, u128::from(sum)) as u64;
     // Selects rather than an index into `ys`: measured faster.
     let low = if r >= below_1 { ys[1] } else { ys[0] };
@@ -373,6 +385,7 @@ fn small_step<V: TangleView>(
 fn wide_step<V: TangleView>(
     view: &V,
     x: Handle,
+    count: usize,
     alpha: f64,
     u: u64,
     buf: &mut StepBuf,
@@ -380,7 +393,7 @@ fn wide_step<V: TangleView>(
     let (mut ys, mut hs) = core::mem::take(&mut buf.wide);
     ys.clear();
     hs.clear();
-    for y in view.approvers(x) {
+    for y in view.approvers(x).take(count) {
         ys.push(y);
         hs.push(view.cumulative_weight(y).unwrap_or(0));
     }
@@ -742,56 +755,121 @@ mod tests {
         }
     }
 
-    /// A view that reports approvers but yields none (a faulty implementation of the
-    /// trait): walks end where they are instead of panicking, on every step path.
-    struct Hiding<'a>(&'a Tangle<u64>);
+    /// A faulty implementation of the trait: approver counts off by `delta` from what it
+    /// yields, or (`hide`) approvers counted but none yielded.
+    struct Faulty<'a> {
+        tangle: &'a Tangle<u64>,
+        delta: isize,
+        hide: bool,
+    }
 
-    impl TangleView for Hiding<'_> {
+    impl TangleView for Faulty<'_> {
         type Id = u64;
         fn len(&self) -> usize {
-            self.0.len()
+            self.tangle.len()
         }
         fn id(&self, v: Handle) -> u64 {
-            self.0.id(v)
+            self.tangle.id(v)
         }
         fn handle(&self, id: &u64) -> Option<Handle> {
-            self.0.handle(id)
+            self.tangle.handle(id)
         }
         fn parents(&self, v: Handle) -> &[Handle] {
-            self.0.parents(v)
+            self.tangle.parents(v)
         }
-        fn approvers(&self, _: Handle) -> impl Iterator<Item = Handle> + '_ {
-            core::iter::empty()
+        fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_ {
+            let shown = if self.hide { 0 } else { usize::MAX };
+            self.tangle.approvers(v).take(shown)
         }
         fn approver_count(&self, v: Handle) -> usize {
-            self.0.approver_count(v)
+            self.tangle
+                .approver_count(v)
+                .saturating_add_signed(self.delta)
         }
         fn tips(&self) -> &[Handle] {
-            self.0.tips()
+            self.tangle.tips()
         }
         fn own_weight(&self, v: Handle) -> u64 {
-            self.0.own_weight(v)
+            self.tangle.own_weight(v)
         }
         fn cumulative_weight(&self, v: Handle) -> Option<u64> {
-            self.0.cumulative_weight(v)
+            self.tangle.cumulative_weight(v)
         }
         fn height(&self, v: Handle) -> u32 {
-            self.0.height(v)
+            self.tangle.height(v)
         }
         fn time(&self, v: Handle) -> u64 {
-            self.0.time(v)
+            self.tangle.time(v)
         }
         fn latest_time(&self) -> u64 {
-            self.0.latest_time()
+            self.tangle.latest_time()
         }
         fn milestone_index(&self, v: Handle) -> Option<u32> {
-            self.0.milestone_index(v)
+            self.tangle.milestone_index(v)
         }
         fn is_solid_entry_point(&self, v: Handle) -> bool {
-            self.0.is_solid_entry_point(v)
+            self.tangle.is_solid_entry_point(v)
         }
     }
 
+    /// Counts that disagree with the approvers yielded: a walk uses only approvers within the
+    /// count that are vertices, and weighs them as usual. Too low: the uncounted (and much
+    /// heavier) fourth approver is never taken. Too high: two equal approvers are still taken
+    /// about equally often (empty slots do not lend their weight to the first).
+    #[test]
+    fn walks_use_only_counted_live_approvers() {
+        let (t, root) = fan(&[1, 1, 1, 1_000]);
+        let heavy = t.approvers(root).nth(3).unwrap();
+        let low = Faulty {
+            tangle: &t,
+            delta: -1,
+            hide: false,
+        };
+        for seed in 0..200 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut mcmc = Mcmc::new(1.0, WalkStart::At(root)).unwrap();
+            let tip = mcmc.walk_from(&low, root, &mut rng, None).unwrap();
+            assert_ne!(tip, heavy, "seed {seed}");
+            assert!(t.approvers(root).any(|a| a == tip), "seed {seed}");
+        }
+        let (t, root) = fan(&[7, 7]);
+        let first = t.approvers(root).next().unwrap();
+        let high = Faulty {
+            tangle: &t,
+            delta: 2,
+            hide: false,
+        };
+        let mut mcmc = Mcmc::new(0.5, WalkStart::At(root)).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let firsts = (0..4_000)
+            .filter(|_| mcmc.walk_from(&high, root, &mut rng, None).unwrap() == first)
+            .count();
+        // Binomial(4000, 1/2): ±4.4 standard deviations.
+        assert!((1_860..=2_140).contains(&firsts), "{firsts} of 4000");
+    }
+
+    /// A weighted walk that meets only single approvers takes nothing from the caller's RNG
+    /// (as a URW walk), so the next selection sees the same stream.
+    #[test]
+    fn single_approver_steps_draw_nothing() {
+        let mut t: Tangle<u64> = Tangle::new(Config::default());
+        t.add_solid_entry_point(0, 1, 0, None).unwrap();
+        for id in 1..=5u64 {
+            let _ = t.insert(id, &[id - 1], 1, id).unwrap();
+        }
+        let root = t.handle(&0).unwrap();
+        for alpha in [0.0, 0.5] {
+            let mut rng = ChaCha8Rng::seed_from_u64(7);
+            let mut mcmc = Mcmc::new(alpha, WalkStart::At(root)).unwrap();
+            let tip = mcmc.walk_from(&t, root, &mut rng, None).unwrap();
+            assert_eq!(t.id(tip), 5);
+            let mut fresh = ChaCha8Rng::seed_from_u64(7);
+            assert_eq!(rng.next_u64(), fresh.next_u64(), "α = {alpha}");
+        }
+    }
+
+    /// A view that counts approvers but yields none: walks end where they are instead of
+    /// panicking, on every step path.
     #[test]
     fn a_view_hiding_its_approvers_ends_walks_without_panicking() {
         for m in [1u64, 2, 3, 4, 5, 20] {
@@ -801,7 +879,11 @@ mod tests {
                 let _ = t.insert(id, &[0], 1, id).unwrap();
             }
             let root = t.handle(&0).unwrap();
-            let view = Hiding(&t);
+            let view = Faulty {
+                tangle: &t,
+                delta: 0,
+                hide: true,
+            };
             let mut rng = ChaCha8Rng::seed_from_u64(m);
             for alpha in [0.0, 0.5] {
                 let mut mcmc = Mcmc::new(alpha, WalkStart::At(root)).unwrap();
@@ -832,7 +914,7 @@ mod tests {
         if count <= 4 {
             small_step(t, x, count, alpha, u, buf)
         } else {
-            wide_step(t, x, alpha, u, buf).unwrap()
+            wide_step(t, x, count, alpha, u, buf).unwrap()
         }
     }
 
@@ -843,9 +925,11 @@ mod tests {
     #[test]
     fn words_fall_on_approvers_in_proportion_to_their_factors() {
         let alpha = 0.01;
-        for weights in [
-            &[1_000u32, 1_050, 1_200, 1_000][..],
-            &[5_000, 1, 4_990, 700, 4_700, 5_000, 1_800][..],
+        for (weights, some_zero) in [
+            (&[1_000u32, 1_050, 1_200, 1_000][..], false),
+            (&[1_000, 1_100][..], false),
+            (&[5_000, 10, 4_990, 5_000][..], true),
+            (&[5_000, 1, 4_990, 700, 4_700, 5_000, 1_800][..], true),
         ] {
             let (t, root) = fan(weights);
             let mut buf = StepBuf::default();
@@ -874,11 +958,7 @@ mod tests {
                     "{weights:?}: approver {i} got {c} words, expected {expected:.2}"
                 );
             }
-            assert_eq!(
-                factors.contains(&0.0),
-                weights.len() > 4,
-                "the general case has factors that round to 0"
-            );
+            assert_eq!(factors.contains(&0.0), some_zero, "{weights:?}");
             assert!(
                 counts
                     .iter()
@@ -906,31 +986,74 @@ mod tests {
             let (t, root) = fan(&weights);
             let mut buf = StepBuf::default();
             buf.prepare(alpha);
-            for u in words.into_iter().chain([0, u64::MAX]) {
+            // Also the words on either side of each boundary between approvers: the least `u`
+            // with `⌊u·Σ/2^64⌋` at or past the running sum, and the one before it.
+            let hs: Vec<u64> = t
+                .approvers(root)
+                .map(|y| t.cumulative_weight(y).unwrap())
+                .collect();
+            let h_max = hs.iter().copied().max().unwrap();
+            let fs: Vec<u128> = hs
+                .iter()
+                .map(|&h| u128::from(buf.factor(alpha, h_max - h)))
+                .collect();
+            let sum: u128 = fs.iter().sum();
+            let mut below = 0u128;
+            let mut edges = Vec::new();
+            for f in &fs[..fs.len() - 1] {
+                below += f;
+                let u = (below << 64).div_ceil(sum);
+                if let Ok(u) = u64::try_from(u) {
+                    edges.extend([u, u.saturating_sub(1)]);
+                }
+            }
+            for u in words.into_iter().chain(edges).chain([0, u64::MAX]) {
                 let small = small_step(&t, root, weights.len(), alpha, u, &buf);
-                let wide = wide_step(&t, root, alpha, u, &mut buf);
+                let wide = wide_step(&t, root, weights.len(), alpha, u, &mut buf);
                 proptest::prop_assert_eq!(Some(small), wide);
             }
         }
     }
 
-    /// Fixed-point factors: 1 exactly at gap 0, the table and the direct path agree, and 0
-    /// once the factor is below half a unit (`α·gap > 42.3`), without overflow for any gap.
+    /// Fixed-point factors against `exp(−α·gap) · 2^60` computed to 60 digits (α as its `f64`
+    /// value): within the `f64` error of `exp` and of `α·gap` (relative 2^−45), the table and
+    /// the direct path identical, exactly 1 at gap 0, and 0 from where the value drops below
+    /// 1/2 (`α·gap` = 42.2820), whatever α and the gap.
     #[test]
     fn factors_in_fixed_point() {
+        let exact: [(f64, u64, u64); 9] = [
+            (0.01, 1, 1_141_449_743_961_849_539),
+            (0.01, 7, 1_074_976_885_732_091_339),
+            (0.01, 1_023, 41_587_919_051_218),
+            (0.01, 1_024, 41_174_112_342_632),
+            (0.01, 4_228, 1),
+            (1e-9, 123_456_789, 1_019_021_008_392_669_979),
+            (1.0, 7, 1_051_328_327_750_962),
+            (1.0, 42, 1),
+            (0.5, 3, 257_251_559_961_494_445),
+        ];
         let mut buf = StepBuf::default();
+        for (alpha, gap, expected) in exact {
+            buf.prepare(alpha);
+            let got = buf.factor(alpha, gap);
+            let tolerance = expected / (1 << 45) + 1;
+            assert!(
+                got.abs_diff(expected) <= tolerance,
+                "α = {alpha}, gap = {gap}: {got} vs {expected}"
+            );
+        }
         for alpha in [1e-9, 0.01, 1.0, 1e6] {
             buf.prepare(alpha);
             assert_eq!(buf.factor(alpha, 0), 1 << 60);
             for gap in [1u64, 7, 1_023, 1_024, 5_000, u64::MAX] {
                 let direct = to_fixed(alpha * gap as f64);
                 assert_eq!(buf.factor(alpha, gap), direct, "α = {alpha}, gap = {gap}");
-                let exact = (-(alpha * gap as f64)).exp() * FIXED_ONE;
-                assert!((direct as f64 - exact).abs() <= 0.5 + exact * 1e-15);
             }
         }
-        assert_eq!(to_fixed(42.4), 0);
-        assert!(to_fixed(42.2) > 0);
+        assert_eq!(to_fixed(42.2819), 1);
+        assert_eq!(to_fixed(42.282), 0);
+        assert_eq!(to_fixed(FIXED_ZERO), 0);
+        assert_eq!(to_fixed(f64::INFINITY), 0);
     }
 
     #[test]
