@@ -12,9 +12,11 @@ use crate::tangle::Tangle;
 /// * Handles are `0..len()`, and **topological**: every parent has a smaller handle than its
 ///   approvers. Searches rely on it to stop early.
 /// * `tips()` is exactly the set of vertices without approvers.
-/// * `approver_count(v)` is the number of items `approvers(v)` yields. (A faulty view that
-///   breaks this does not make a walk panic or loop: walks read at most `approver_count(v)`
-///   approvers, ignore slots that are not vertices, and stop where they find none.)
+/// * `approver_count(v)` is the number of items `approvers(v)` yields, and
+///   `first_approvers(v)` its first four. (A view that breaks this does not make a walk panic
+///   or loop: walks ignore slots that are not vertices, read at most `approver_count(v)`
+///   approvers beyond four, and stop where they find none; which approvers they weigh is then
+///   unspecified.)
 /// * Everything is deterministic: the same state gives the same answers in the same order.
 pub trait TangleView {
     /// The vertex id type.
