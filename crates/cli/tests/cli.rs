@@ -44,9 +44,11 @@ fn stdout_json(output: &Output) -> Value {
 
 fn conformance(file: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance")
+        .join("tests/data")
         .join(file);
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("conformance file")).expect("json")
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
 }
 
 fn key(byte: u8) -> SigningKey {

@@ -1,7 +1,8 @@
-//! Conformance with the shared Chrysalis test vectors: ZIP-215 signature unlocks (TIP-14), Bech32
+//! Conformance with the public Chrysalis test vectors: ZIP-215 signature unlocks (TIP-14), Bech32
 //! addresses (TIP-11), network ids (TIP-6) and the inclusion Merkle root (TIP-4).
 //!
-//! The vectors are read at test time from `shared/conformance/`, beside the repository clone.
+//! The vectors are read at test time from this crate's `tests/data/` (its README names each
+//! file's source).
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -14,10 +15,7 @@ use tangle_crypto::merkle::merkle_root;
 use tangle_crypto::network_id;
 
 fn load(name: &str) -> Value {
-    let path = format!(
-        "{}/../../../shared/conformance/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
 }

@@ -1,7 +1,7 @@
 //! Conformance and property tests for `ternary`, `curl` and `pow`.
 //!
-//! The vectors are read at test time from `shared/conformance/`, which sits beside the repository
-//! root (`<repo>/../shared/conformance`).
+//! The vectors are read at test time from this crate's `tests/data/` (its README names each
+//! file's source).
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -17,20 +17,12 @@ use tangle_crypto::ternary::{
 };
 
 fn conformance(file: &str) -> Value {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "..",
-        "shared",
-        "conformance",
-        file,
-    ]
-    .iter()
-    .collect();
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "data", file]
+        .iter()
+        .collect();
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
 }
 
 fn cases<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {

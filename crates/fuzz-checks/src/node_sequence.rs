@@ -386,7 +386,7 @@ mod tests {
             "{}/../../fuzz/corpus/node_sequence/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
-        std::fs::read(path).expect("seed")
+        std::fs::read(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
     }
 
     #[test]

@@ -21,7 +21,7 @@ fn replay(target: &str, check: fn(&[u8]) -> bool) -> usize {
         .collect();
     entries.sort();
     for path in &entries {
-        let data = fs::read(path).expect("corpus file");
+        let data = fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
         let outcome = std::panic::catch_unwind(|| check(&data));
         let accepted = outcome
             .unwrap_or_else(|_| panic!("{target}: input {} broke a property", path.display()));

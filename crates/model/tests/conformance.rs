@@ -1,11 +1,9 @@
-//! The TIP-6 conformance vector from `shared/conformance/tip6-message.json`.
+//! The TIP-6 conformance vector from `tests/data/tip6-message.json` (its source is named in
+//! `tests/data/README.md`).
 
 use tangle_model::{Message, MessageId, Packable, Payload};
 
-const VECTOR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/conformance/tip6-message.json"
-);
+const VECTOR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tip6-message.json");
 
 fn field<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     json.get(name)
@@ -14,8 +12,9 @@ fn field<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 
 #[test]
 fn tip6_message_decodes_reencodes_and_hashes() {
-    let text = std::fs::read_to_string(VECTOR).expect("conformance vector readable");
-    let json: serde_json::Value = serde_json::from_str(&text).expect("vector is JSON");
+    let text = std::fs::read_to_string(VECTOR).unwrap_or_else(|e| panic!("reading {VECTOR}: {e}"));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {VECTOR}: {e}"));
     let bytes =
         hex::decode(field(&json, "message_hex").as_str().expect("hex string")).expect("hex");
     let expected_id: MessageId = field(&json, "message_id")

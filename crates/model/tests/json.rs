@@ -13,18 +13,15 @@ use tangle_model::{
     TransactionId, TransactionPayload, TreasuryTransactionPayload, UnlockBlock, UnlockBlocks,
 };
 
-const TIP6_VECTOR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/conformance/tip6-message.json"
-);
+const TIP6_VECTOR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tip6-message.json");
 const REAL_DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/chrysalis-real.json"
 );
 
 fn read_json(path: &str) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path} readable: {e}"));
-    serde_json::from_str(&text).expect("valid JSON")
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
 }
 
 fn tip6_bytes() -> Vec<u8> {
