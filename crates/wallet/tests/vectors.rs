@@ -23,6 +23,9 @@ fn bip39_trezor_vectors() {
         assert_eq!(from_entropy.phrase().as_str(), phrase);
         let parsed = Mnemonic::parse(phrase).expect("valid phrase");
         assert_eq!(parsed, from_entropy);
+        // Words are separated by any whitespace.
+        let spaced = format!(" {}\n", phrase.replace(' ', "\t  "));
+        assert_eq!(Mnemonic::parse(&spaced).expect("any whitespace"), parsed);
         assert_eq!(parsed.entropy().as_slice(), entropy.as_slice());
         assert_eq!(hex::encode(parsed.to_seed("TREZOR").as_bytes()), seed);
         count += 1;
@@ -200,8 +203,63 @@ fn account_debug_shows_no_key_material() {
 
 mod props {
     use proptest::prelude::*;
-    use tangle_wallet::Mnemonic;
     use tangle_wallet::slip10::{DerivationPath, HARDENED};
+    use tangle_wallet::{Mnemonic, MnemonicError, WordCount};
+
+    /// Arbitrary lower-case text, or the words of a valid phrase with one word possibly taken
+    /// from another phrase (the checksum then fails unless it happens to match) and arbitrary
+    /// whitespace between the words.
+    fn phrase_candidates() -> impl Strategy<Value = String> {
+        let words = (
+            prop::sample::select(vec![12usize, 15, 18, 21, 24]),
+            prop::collection::vec(any::<u8>(), 32),
+            prop::collection::vec(any::<u8>(), 32),
+            any::<Option<prop::sample::Index>>(),
+            prop::collection::vec(prop::sample::select(vec![" ", "  ", "\t", "\n"]), 25),
+        )
+            .prop_map(|(count, entropy, other, swap, gaps)| {
+                let length = count / 3 * 4;
+                let phrase = Mnemonic::from_entropy(&entropy[..length])
+                    .expect("valid")
+                    .phrase();
+                let other = Mnemonic::from_entropy(&other[..length])
+                    .expect("valid")
+                    .phrase();
+                let mut words: Vec<String> = phrase.split(' ').map(String::from).collect();
+                if let Some(at) = swap {
+                    let i = at.index(count);
+                    words[i] = other.split(' ').nth(i).expect("same length").to_string();
+                }
+                let mut text = String::from(gaps[24]);
+                for (word, gap) in words.iter().zip(&gaps) {
+                    text.push_str(word);
+                    text.push_str(gap);
+                }
+                text
+            });
+        prop_oneof!["[a-z ]{0,200}".boxed(), words.boxed()]
+    }
+
+    /// Arbitrary short text over the path alphabet, or well-formed paths with optional
+    /// leading zeros and either hardened marker.
+    fn path_candidates() -> impl Strategy<Value = String> {
+        let well_formed = prop::collection::vec(
+            (
+                "0{0,2}",
+                0u32..HARDENED,
+                prop::sample::select(vec!["'", "h"]),
+            ),
+            0..8,
+        )
+        .prop_map(|segments| {
+            let mut text = String::from("m");
+            for (zeros, index, mark) in segments {
+                text.push_str(&format!("/{zeros}{index}{mark}"));
+            }
+            text
+        });
+        prop_oneof!["[m0-9/'h]{0,40}".boxed(), well_formed.boxed()]
+    }
 
     proptest! {
         #[test]
@@ -217,10 +275,46 @@ mod props {
             prop_assert_eq!(parsed.word_count(), words);
         }
 
+        /// Arbitrary text never panics the phrase parser; a phrase it accepts is its words
+        /// joined by single spaces and encodes entropy that gives the same mnemonic back.
         #[test]
-        fn arbitrary_text_never_panics(text in "[a-z ]{0,200}") {
-            let _ = Mnemonic::parse(&text);
-            let _ = text.parse::<DerivationPath>();
+        fn arbitrary_text_never_panics(text in phrase_candidates()) {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            match Mnemonic::parse(&text) {
+                Ok(mnemonic) => {
+                    let phrase = mnemonic.phrase();
+                    prop_assert_eq!(phrase.as_str(), words.join(" "));
+                    let again = Mnemonic::from_entropy(&mnemonic.entropy()).expect("valid length");
+                    prop_assert_eq!(again, mnemonic);
+                }
+                Err(MnemonicError::BadLength(count)) => prop_assert_eq!(count, words.len()),
+                Err(error) => {
+                    prop_assert!(WordCount::from_words(words.len()).is_some());
+                    prop_assert!(
+                        matches!(error, MnemonicError::UnknownWord { .. } | MnemonicError::BadChecksum),
+                        "{:?}", error
+                    );
+                }
+            }
+        }
+
+        /// Arbitrary path-like text never panics the path parser; a path it accepts has one
+        /// hardened index per segment and prints in the canonical form (`'`, no leading zeros).
+        #[test]
+        fn arbitrary_path_text_never_panics(text in path_candidates()) {
+            if let Ok(path) = text.parse::<DerivationPath>() {
+                let segments: Vec<&str> = text.split('/').skip(1).collect();
+                prop_assert_eq!(path.as_slice().len(), segments.len());
+                let canonical: String = segments
+                    .iter()
+                    .map(|s| {
+                        let digits = s.trim_end_matches(['\'', 'h']);
+                        format!("/{}'", digits.parse::<u32>().expect("accepted digits"))
+                    })
+                    .collect();
+                prop_assert_eq!(path.to_string(), format!("m{canonical}"));
+                prop_assert_eq!(path.to_string().parse::<DerivationPath>(), Ok(path));
+            }
         }
 
         #[test]
