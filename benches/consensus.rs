@@ -300,7 +300,7 @@ fn big_milestone(c: &mut Criterion) {
     group.finish();
 }
 
-/// The target is a ratio of two rates on a noisy shared machine: measure both alternately,
+/// The target is a ratio of two rates on a noisy machine: measure both alternately,
 /// round after round, so that load from other processes hits both alike, and print the medians
 /// and their ratio (`cargo bench -p tangle-benches --bench consensus -- interleaved`).
 fn interleaved() {

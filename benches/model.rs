@@ -81,7 +81,7 @@ fn fastest_block(per_block: u32, f: &mut dyn FnMut()) -> f64 {
 }
 
 /// Decode+validate+id time over BLAKE2b-256 time, from interleaved blocks, each side keeping its
-/// fastest block: on a shared, noisy machine this ratio is steadier than two criterion medians
+/// fastest block: on a busy machine this ratio is steadier than two criterion medians
 /// measured seconds apart.
 fn interleaved_ratio(name: &str, bytes: &[u8]) {
     let (mut hash_best, mut decode_best) = (f64::MAX, f64::MAX);

@@ -1,6 +1,6 @@
 //! Benchmarks of authenticated data streams (`tangle_wallet::stream`).
 //!
-//! `cargo bench -p tangle-benches --bench streams`. The target of issue 5 is sealing plus
+//! `cargo bench -p tangle-benches --bench streams`. The target is sealing plus
 //! opening a 256-byte packet in ≤ 20 µs; `ed25519/sign_32` and `ed25519/verify_32` in the same
 //! run show how much of that the one signature and its verification take, and
 //! `xchacha20poly1305/seal_open_256` the symmetric part. `streams_batch/*` measure the

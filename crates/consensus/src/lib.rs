@@ -2,8 +2,7 @@
 //! white-flag application of a confirmed cone (TIP-2) and its inclusion Merkle root (TIP-4),
 //! confirmation rules, and the in-process Tangle API ([`Node`]).
 //!
-//! # Status
-//! Done:
+//! # Modules
 //! - [`ledger`]: outputs by id, unspent outputs by address, balances, dust counters, total supply,
 //!   ledger index, semantic validation of a transaction returning its TIP-2 [`ConflictReason`],
 //!   a [`LedgerDiff`] per confirmation step (apply and revert), genesis / snapshot initialisation.
@@ -36,24 +35,26 @@
 //!   non-preferred conflict, a bad signature or a ledger-inconsistent transaction); messages and
 //!   per-step ledger diffs behind the [`MessageStore`] trait ([`MemoryStore`] keeps both, so the
 //!   ledger can be reverted and replayed). The PoW score is not computed when the minimum is 0.
-//! - Tested: double spends across two milestones give the same ledger, metadata and Merkle roots
-//!   in any arrival order; under the weight rule, random DAGs of double spends never apply two
-//!   spends of one output, keep the supply, and (when at most one of two conflicting transactions
-//!   reaches `W`, the rule's safety assumption) end with the same unspent outputs, confirmed set,
-//!   inclusion states and Merkle root of the applied set in shuffled arrival orders (proptest).
 //!
-//! Not done yet (issue 4):
-//! - under the weight rule, how the confirmed set is cut into steps (so the ledger index,
-//!   per-step Merkle roots and `booked_at`) depends on arrival order; only the confirmed set and
-//!   the applied transactions do not. Confidence estimates depend on the sampling RNG;
-//! - preference is pairwise (a transaction loses if any rival spending one of its inputs is
-//!   heavier), not a full branch-based "like" switch; a transaction whose preferred rival later
-//!   fails for another reason stays unapplied;
-//! - pruning of stored messages that the orphan pool evicted; a persistent store.
+//! # Guarantees and limits
+//! - Under milestones, double spends across two milestones give the same ledger, metadata and
+//!   Merkle roots in any arrival order (tested).
+//! - Under the weight rule, random DAGs of double spends never apply two spends of one output and
+//!   keep the supply; when at most one of two conflicting transactions reaches `W` (the rule's
+//!   safety assumption), the unspent outputs, the confirmed set, the inclusion states and the
+//!   Merkle root of the applied set are the same in any arrival order (proptest). How the
+//!   confirmed set is cut into steps (so the ledger index, per-step Merkle roots and
+//!   `booked_at`) does depend on arrival order, and confidence estimates depend on the sampling
+//!   RNG.
+//! - Preference is pairwise: a transaction loses if any rival spending one of its inputs is
+//!   heavier; there is no branch-wide "like" switch, and a transaction whose preferred rival
+//!   fails for another reason stays unapplied.
+//! - Messages are kept in memory ([`MemoryStore`]); stored messages that the orphan pool
+//!   evicted are not pruned.
 //!
-//! Also done: the `node_sequence` fuzz target (ledger invariants after every step, for a
-//! milestone node and a weight node) and the benchmarks (`benches/consensus.rs`; figures in
-//! docs/BENCHMARKS.md).
+//! The `node_sequence` fuzz target checks the ledger invariants after every step, for a
+//! milestone node and a weight node; `benches/consensus.rs` measures the node (figures in
+//! `docs/BENCHMARKS.md`).
 //!
 //! # Example
 //! ```

@@ -1,6 +1,6 @@
-//! The validation pipeline (skeleton): bytes → syntax → network → proof of work → solidity →
-//! batch signatures; the ledger stage is white flag ([`crate::white_flag`]), run when a
-//! confirmation point arrives.
+//! The validation pipeline as stateless stages: bytes → syntax → network → proof of work →
+//! solidity → batch signatures; the ledger stage is white flag ([`crate::white_flag`]), run when
+//! a confirmation point arrives.
 //!
 //! Every rejection is a [`PipelineError`] naming the rule. A message that passes is kept in the
 //! Tangle even if its transaction later conflicts with the ledger (TIP-2). Signatures are not a

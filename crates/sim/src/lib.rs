@@ -128,17 +128,17 @@
 //! a callback that the running thread(s) call every [`PROGRESS_EVERY`] arrivals; the library
 //! draws nothing and starts no thread for it.
 //!
-//! # Done / not done
-//! Done: the model, every metric above, ensembles, the three scenarios (also as ensembles),
-//! CSV/SVG output, the progress callback, the selector confidence latency. Not done: the
-//! parasite is a tree or a line under `D` that never references the main tangle while hidden
-//! (no mixed shapes); scenarios record no cumulative-weight or approval-time series.
+//! # Limits
+//! The parasite is a tree or a line under `D` that never references the main tangle while
+//! hidden (no mixed shapes), and scenarios record no cumulative-weight or approval-time series.
 //!
 //! # Speed of weighted walks
-//! MCMC at α = 0.01 with the entry 1,000 transactions deep ([`SimConfig::weight_window`] with
-//! `WalkStart::Behind`) runs at ≈ 566,000 transactions per second (median of three 1M-transaction runs) at λ = 100; with the entry
-//! 1,000 *edges* deep it must keep weights by checkpoints and runs at ≈ 3,900
-//! (docs/BENCHMARKS.md says where the time goes).
+//! MCMC with the entry a fixed number of *transactions* deep ([`SimConfig::weight_window`] with
+//! `WalkStart::Behind`) keeps exact weights of the newest transactions in a window and runs
+//! hundreds of thousands of transactions per second; with the entry a number of *edges* deep
+//! the walks read weights arbitrarily far back, the weights are kept by checkpoints, and a run
+//! is more than a hundred times slower. `docs/BENCHMARKS.md` gives the figures, the commands that
+//! produce them, and where the time goes.
 //!
 //! # Features
 //! * `plots` (off by default) — SVG plots in [`output`] (plotters with its SVG backend only).

@@ -43,7 +43,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! # What is done
+//! # Modules
 //! - [`mnemonic`]: BIP-39 (English) generation from the caller's RNG, validation with typed
 //!   errors (word count, unknown word, checksum), passphrase → 64-byte [`Seed`].
 //! - [`slip10`]: SLIP-10 Ed25519 derivation (hardened only) on HMAC-SHA512, paths
@@ -77,9 +77,9 @@
 //!
 //! See `tests/micropayments.rs` for this pattern end to end.
 //!
-//! # Not done yet
+//! # Limits
 //! - Discovery sees unspent outputs only: an address that received and spent everything looks
-//!   unused to a restored wallet (the ledger view has no history yet).
+//!   unused to a restored wallet (the ledger view keeps no history).
 //! - Consolidation is explicit ([`Account::consolidate`]); a transfer needing more than 127
 //!   inputs fails with [`SelectionError::TooManyInputs`] instead of consolidating first.
 //! - Account state (counters, reserved outputs) lives in memory only; a transfer that

@@ -17,7 +17,7 @@ pub const HPS_MAX_CANDIDATES: usize = 64;
 /// For `k = 1` the single best tip is chosen; for `k > 2` the best pair is extended greedily by
 /// the tip adding the most coverage. Ties are broken uniformly with the caller's RNG. When more
 /// than `max_candidates` (≤ 64) tips lie in the window, a uniform subset of that size is
-/// compared. The rule is the one stated in this project's issue 3.
+/// compared. The rule is this project's own; it comes from no publication.
 ///
 /// Cost: one pass over the window computing, per vertex, the set of candidate tips that reach
 /// it (a 64-bit mask, in reverse topological order), then `L²/2` bitset unions of `window/64`

@@ -19,7 +19,7 @@
 //! | [`Mcmc`] | walk with `P(x→y) ∝ exp(−α(H_x − H_y))` | Popov, whitepaper |
 //! | [`Hybrid`] | one tip by MCMC (α > 0), the rest by URTS | Ferraro, King & Shorten, *On the stability of unverified transactions in a DAG-based distributed ledger* (IEEE TAC 2020; arXiv:1901.07302) |
 //! | [`EIota`] | MCMC with α drawn per selection from a mixture | Bu et al., *Metamorphic IOTA* (arXiv:1907.03628) |
-//! | [`Hps`] | the pair of tips whose past cones cover the most vertices of a window | this project's issue 3 |
+//! | [`Hps`] | the pair of tips whose past cones cover the most vertices of a window | this project (no publication) |
 //!
 //! # Writing your own
 //! Implement [`TipSelector`] for your type in your own crate; use [`sample`] for unbiased
