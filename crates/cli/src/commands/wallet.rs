@@ -8,6 +8,8 @@ use tangle::crypto::address::{Hrp, HrpError};
 use tangle_wallet::network::IOTA_COIN_TYPE;
 use tangle_wallet::{Account, Chain, Mnemonic, MnemonicError, Network, Slip10Error, WordCount};
 
+use crate::args::{hardened_index, unsigned_32};
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum WalletCommand {
     /// Print a fresh BIP-39 mnemonic (English) from the operating system's RNG. Keep it secret.
@@ -19,7 +21,7 @@ pub(crate) enum WalletCommand {
 #[derive(Debug, Args)]
 pub(crate) struct NewArgs {
     /// Number of words: 12, 15, 18, 21 or 24.
-    #[arg(long, default_value_t = 24)]
+    #[arg(long, default_value_t = 24, allow_negative_numbers = true, value_parser = word_count)]
     words: usize,
 }
 
@@ -33,10 +35,10 @@ pub(crate) struct AddressArgs {
     #[arg(long, default_value = "")]
     passphrase: String,
     /// Account index (hardened, below 2^31).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = hardened_index)]
     account: u32,
     /// Address index (hardened, below 2^31).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = hardened_index)]
     index: u32,
     /// The internal (change) chain instead of the public one.
     #[arg(long)]
@@ -45,7 +47,12 @@ pub(crate) struct AddressArgs {
     #[arg(long, default_value = "iota")]
     hrp: String,
     /// SLIP-44 coin type of the path (IOTA: 4218).
-    #[arg(long, default_value_t = IOTA_COIN_TYPE)]
+    #[arg(
+        long,
+        default_value_t = IOTA_COIN_TYPE,
+        allow_negative_numbers = true,
+        value_parser = unsigned_32
+    )]
     coin_type: u32,
     /// Print JSON (path, address, public key) instead of the Bech32 address alone.
     #[arg(long)]
@@ -56,6 +63,11 @@ pub(crate) struct AddressArgs {
 pub(crate) enum WalletCommandError {
     #[error("mnemonic: {0}")]
     Mnemonic(#[from] MnemonicError),
+    #[error(
+        "mnemonic: word list rule: word {position} is not in the English BIP-39 word list, \
+         whose words are all lowercase; write the phrase in lowercase"
+    )]
+    CapitalLetters { position: usize },
     #[error("derivation: {0}")]
     Derivation(#[from] Slip10Error),
     #[error("hrp: {0}")]
@@ -88,7 +100,19 @@ fn address(args: AddressArgs) -> Result<String, WalletCommandError> {
     } else {
         zeroize::Zeroizing::new(args.mnemonic.clone())
     };
-    let mnemonic = Mnemonic::parse(phrase.trim())?;
+    let mnemonic = Mnemonic::parse(phrase.trim()).map_err(|error| match error {
+        // BIP-39 derives the seed from the phrase as written, so a capitalised phrase is not
+        // silently lowercased: it would derive keys from a different phrase than the one given.
+        MnemonicError::UnknownWord { position }
+            if phrase
+                .split_whitespace()
+                .nth(position.saturating_sub(1))
+                .is_some_and(|word| word.chars().any(char::is_uppercase)) =>
+        {
+            WalletCommandError::CapitalLetters { position }
+        }
+        error => WalletCommandError::Mnemonic(error),
+    })?;
     let network = Network {
         hrp: Hrp::new(&args.hrp)?,
         coin_type: args.coin_type,
@@ -117,4 +141,11 @@ fn address(args: AddressArgs) -> Result<String, WalletCommandError> {
         "bech32": bech32,
     });
     Ok(serde_json::to_string_pretty(&json).unwrap_or_default())
+}
+
+/// `--words`: a whole number (the BIP-39 counts are checked when the mnemonic is made).
+fn word_count(text: &str) -> Result<usize, String> {
+    let words = unsigned_32(text)
+        .map_err(|_| format!("{text:?} is not a BIP-39 word count (12, 15, 18, 21 or 24)"))?;
+    Ok(usize::try_from(words).unwrap_or(usize::MAX))
 }
