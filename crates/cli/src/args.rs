@@ -67,6 +67,17 @@ pub(crate) fn positive_count(text: &str) -> Result<usize, String> {
     Ok(usize::try_from(value).unwrap_or(usize::MAX))
 }
 
+/// Most worker threads a command starts: far more than any machine has cores, and few enough that
+/// starting them takes milliseconds.
+pub(crate) const THREADS_MAX: usize = 1024;
+
+/// A number of worker threads, 1 to [`THREADS_MAX`].
+pub(crate) fn thread_count(text: &str) -> Result<usize, String> {
+    let max = THREADS_MAX as u64;
+    let value = whole_number_in(text, 1, max, "worker threads")?;
+    Ok(usize::try_from(value).unwrap_or(THREADS_MAX))
+}
+
 /// Any whole number of 0 or more that fits in 64 bits.
 pub(crate) fn unsigned_64(text: &str) -> Result<u64, String> {
     whole_number_in(text, 0, u64::MAX, "a 64-bit unsigned number")
@@ -121,6 +132,13 @@ mod tests {
         assert_eq!(unsigned_64("18446744073709551615"), Ok(u64::MAX));
         assert!(unsigned_64("18446744073709551616").is_err());
         assert_eq!(unsigned_32("4218"), Ok(4218));
+        assert_eq!(thread_count("1024"), Ok(1024));
+        assert!(
+            thread_count("1025")
+                .expect_err("too many")
+                .contains("1 to 1024")
+        );
+        assert!(thread_count("0").is_err());
         assert_eq!(finite_number("-1"), Ok(-1.0));
         assert!(finite_number("NaN").is_err());
         assert!(finite_number("inf").is_err());

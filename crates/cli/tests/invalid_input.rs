@@ -254,40 +254,32 @@ fn pow_cases() -> Vec<Case> {
             expected,
         )
     };
+    let threads = |count: &str, expected: &str| {
+        case(
+            &[
+                "pow",
+                "mine",
+                "--target-score",
+                "10",
+                "--threads",
+                count,
+                &message,
+            ],
+            Stdin::Empty,
+            expected,
+        )
+    };
     rows.extend([
         mine("-1", "must be a positive number, got -1"),
         mine("0", "must be a positive number, got 0"),
         mine("NaN", "must be a finite number"),
         mine("inf", "must be a finite number"),
-        // 3^21 / length > 10^9 · length: beyond 20 trailing zero trits.
+        // 20 trailing zero trits give this 96-byte message 3^20 / 96 ≈ 3.6·10^7 at most.
         mine("1000000000", "more than the 3^20"),
         mine("1e200", "unreachable"),
-        case(
-            &[
-                "pow",
-                "mine",
-                "--target-score",
-                "10",
-                "--threads",
-                "0",
-                &message,
-            ],
-            Stdin::Empty,
-            "at least 1",
-        ),
-        case(
-            &[
-                "pow",
-                "mine",
-                "--target-score",
-                "10",
-                "--threads",
-                "-2",
-                &message,
-            ],
-            Stdin::Empty,
-            "negative",
-        ),
+        threads("0", "from 1 to 1024 (worker threads)"),
+        threads("-2", "negative"),
+        threads("100000", "from 1 to 1024 (worker threads)"),
     ]);
     rows.push(case(
         &["pow", "mine", "--target-score=-1", &message],

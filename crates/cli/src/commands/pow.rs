@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use tangle::crypto::pow::{self, MineError, Miner, PowError};
 use tangle::model::{Message, UnpackError};
 
-use crate::args::{finite_number, positive_count};
+use crate::args::{finite_number, thread_count};
 use crate::hex_input::{HexInputError, read_message_hex};
 
 /// Most trailing zero trits `pow mine` will look for: 3^20 ≈ 3.5·10^9 nonces on average, about
@@ -45,8 +45,8 @@ pub(crate) struct MineArgs {
     /// message (3^20 / length).
     #[arg(long, allow_hyphen_values = true, value_parser = finite_number)]
     target_score: f64,
-    /// Worker threads (default: every available core).
-    #[arg(long, allow_negative_numbers = true, value_parser = positive_count)]
+    /// Worker threads, 1 to 1024 (default: every available core).
+    #[arg(long, allow_negative_numbers = true, value_parser = thread_count)]
     threads: Option<usize>,
     /// The serialized message as hex, or `-` to read it from standard input.
     message: Option<String>,

@@ -31,8 +31,8 @@ pub(crate) struct AddressArgs {
     /// list and the shell history).
     #[arg(long)]
     mnemonic: String,
-    /// Optional BIP-39 passphrase.
-    #[arg(long, default_value = "")]
+    /// Optional BIP-39 passphrase (it may start with `-`).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
     passphrase: String,
     /// Account index (hardened, below 2^31).
     #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = hardened_index)]
