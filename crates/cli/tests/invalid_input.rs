@@ -388,6 +388,11 @@ fn key_cases() -> Vec<Case> {
             "lowercase",
         ),
         case(
+            &["wallet", "address", "--mnemonic", "-"],
+            Stdin::Huge('a'),
+            "more than 4096 bytes on standard input",
+        ),
+        case(
             &["wallet", "address", "--mnemonic", "legal winner"],
             Stdin::Empty,
             "word count rule",

@@ -10,6 +10,10 @@ use tangle_wallet::{Account, Chain, Mnemonic, MnemonicError, Network, Slip10Erro
 
 use crate::args::{hardened_index, unsigned_32};
 
+/// Most bytes `--mnemonic -` reads: 24 words of at most 8 letters with their spaces take 215, so
+/// this leaves room for any white space around them while a huge input is refused unread.
+const MNEMONIC_STDIN_MAX: usize = 4096;
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum WalletCommand {
     /// Print a fresh BIP-39 mnemonic (English) from the operating system's RNG. Keep it secret.
@@ -76,6 +80,11 @@ pub(crate) enum WalletCommandError {
     WordCount(usize),
     #[error("mnemonic: could not read standard input: {0}")]
     Stdin(std::io::Error),
+    #[error(
+        "mnemonic: more than {MNEMONIC_STDIN_MAX} bytes on standard input; a mnemonic has at \
+         most 24 words"
+    )]
+    StdinTooLong,
 }
 
 pub(crate) fn run(command: WalletCommand) -> Result<String, WalletCommandError> {
@@ -92,11 +101,16 @@ pub(crate) fn run(command: WalletCommand) -> Result<String, WalletCommandError> 
 
 fn address(args: AddressArgs) -> Result<String, WalletCommandError> {
     let phrase = if args.mnemonic == "-" {
-        let mut text = String::new();
+        // Room for the whole read up front: no reallocation leaves a copy of the secret behind.
+        let mut text = zeroize::Zeroizing::new(String::with_capacity(MNEMONIC_STDIN_MAX + 1));
         std::io::stdin()
+            .take(MNEMONIC_STDIN_MAX as u64 + 1)
             .read_to_string(&mut text)
             .map_err(WalletCommandError::Stdin)?;
-        zeroize::Zeroizing::new(text)
+        if text.len() > MNEMONIC_STDIN_MAX {
+            return Err(WalletCommandError::StdinTooLong);
+        }
+        text
     } else {
         zeroize::Zeroizing::new(args.mnemonic.clone())
     };
