@@ -4,13 +4,15 @@
 //!
 //! Every failure prints one line on stderr naming the rule that was broken and exits with code 1.
 
+mod address_input;
+mod args;
 mod commands;
 mod hex_input;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// A Rust implementation of the IOTA Tangle.
 #[derive(Debug, Parser)]
@@ -45,7 +47,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_arguments() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let outcome = match cli.command {
         Command::Message(command) => commands::message::run(command).map_err(|e| e.to_string()),
         Command::Pow(command) => commands::pow::run(command).map_err(|e| e.to_string()),
@@ -74,4 +79,39 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Parses the command line. `--help` and `--version` print on stdout and exit 0; any other
+/// argument error prints one line on stderr and gives exit code 1, like every other failure.
+fn parse_arguments() -> Result<Cli, ExitCode> {
+    let command = require_subcommands_without_help(Cli::command());
+    let parsed = command
+        .try_get_matches()
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
+    parsed.map_err(|error| {
+        use clap::error::ErrorKind;
+        if matches!(
+            error.kind(),
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+        ) {
+            // Prints on stdout and exits 0 (or quietly if stdout is closed).
+            error.exit();
+        }
+        eprintln!("error: {}", args::one_line_error(&error.to_string()));
+        ExitCode::FAILURE
+    })
+}
+
+/// A missing subcommand (`tangle`, `tangle pow`) is an argument error like any other, not a help
+/// page on stderr: clap's derive asks for the help page, so it is switched off at every level.
+fn require_subcommands_without_help(command: clap::Command) -> clap::Command {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    names
+        .iter()
+        .fold(command.arg_required_else_help(false), |command, name| {
+            command.mut_subcommand(name, require_subcommands_without_help)
+        })
 }

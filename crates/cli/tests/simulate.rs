@@ -192,7 +192,7 @@ fn walk_behind_is_its_own_entry_rule() {
         "--walk-behind",
         "5",
     ]);
-    assert_eq!(both.status.code(), Some(2), "a usage error");
+    assert_eq!(both.status.code(), Some(1), "a usage error");
     let stderr = String::from_utf8(both.stderr).expect("utf-8");
     assert!(stderr.contains("--walk-behind"), "{stderr}");
 }
@@ -340,7 +340,7 @@ fn parasite_shape_is_chosen_and_reported() {
         "--parasite-shape",
         "star",
     ]);
-    assert_eq!(bad.status.code(), Some(2), "a usage error");
+    assert_eq!(bad.status.code(), Some(1), "a usage error");
 }
 
 /// An ensemble reports means with 95 % intervals, identical whatever the thread count.

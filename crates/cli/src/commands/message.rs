@@ -3,12 +3,13 @@
 
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value, json};
-use tangle::crypto::address::{Address, Ed25519Address, Hrp, HrpError, decode_bech32};
+use tangle::crypto::address::{Address, Ed25519Address, Hrp, HrpError};
 use tangle::crypto::pow;
 use tangle::model::verify::SignatureUnlockReport;
 use tangle::model::{Message, MilestonePayload, Payload, TransactionPayload, UnpackError};
 
-use crate::hex_input::{HexInputError, read_hex, read_hex_array};
+use crate::address_input::{AddressInputError, parse_address};
+use crate::hex_input::{HexInputError, read_message_hex};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum MessageCommand {
@@ -27,8 +28,13 @@ pub(crate) struct DecodeArgs {
     hrp: String,
     /// The address that owns input INDEX, as `INDEX=ADDRESS` (Bech32 or 64 hex digits); repeat for
     /// more inputs. With it the report says whether each signature unlock matches its inputs'
-    /// addresses, which the message alone cannot tell.
-    #[arg(long = "input-address", value_name = "INDEX=ADDRESS")]
+    /// addresses, which the message alone cannot tell. INDEX must be an input of the message's
+    /// transaction, each at most once.
+    #[arg(
+        long = "input-address",
+        value_name = "INDEX=ADDRESS",
+        allow_hyphen_values = true
+    )]
     input_addresses: Vec<String>,
     /// Print the JSON on one line.
     #[arg(long)]
@@ -45,6 +51,23 @@ pub(crate) enum MessageCommandError {
     Hrp(#[from] HrpError),
     #[error("--input-address {0:?}: expected INDEX=ADDRESS with a Bech32 or 64-hex-digit address")]
     InputAddress(String),
+    #[error("--input-address {text:?}: {source}")]
+    InputAddressValue {
+        text: String,
+        source: AddressInputError,
+    },
+    #[error("--input-address {text:?}: INDEX must be a whole number of 0 or more")]
+    InputIndex { text: String },
+    #[error("--input-address {text:?}: the transaction has no input {index} (it has {inputs})")]
+    NoSuchInput {
+        text: String,
+        index: usize,
+        inputs: usize,
+    },
+    #[error("--input-address {text:?}: input {index} is given twice")]
+    RepeatedInput { text: String, index: usize },
+    #[error("--input-address {0:?}: the message carries no transaction, so it has no inputs")]
+    NotATransaction(String),
     #[error("could not render JSON: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -56,7 +79,7 @@ pub(crate) fn run(command: MessageCommand) -> Result<String, MessageCommandError
 }
 
 fn decode(args: DecodeArgs) -> Result<String, MessageCommandError> {
-    let bytes = read_hex(args.message.as_deref())?;
+    let bytes = read_message_hex(args.message.as_deref())?;
     let hrp = Hrp::new(&args.hrp)?;
     let input_addresses = args
         .input_addresses
@@ -64,6 +87,7 @@ fn decode(args: DecodeArgs) -> Result<String, MessageCommandError> {
         .map(|text| parse_input_address(text))
         .collect::<Result<Vec<_>, _>>()?;
     let (message, id) = Message::unpack_with_id(&bytes)?;
+    check_input_indexes(&message, &args.input_addresses, &input_addresses)?;
 
     let mut report = Map::new();
     report.insert("id".into(), json!(id.to_string()));
@@ -93,15 +117,53 @@ fn decode(args: DecodeArgs) -> Result<String, MessageCommandError> {
 }
 
 fn parse_input_address(text: &str) -> Result<(usize, Ed25519Address), MessageCommandError> {
-    let bad = || MessageCommandError::InputAddress(text.to_owned());
-    let (index, address) = text.split_once('=').ok_or_else(bad)?;
-    let index = index.trim().parse::<usize>().map_err(|_| bad())?;
-    let address = address.trim();
-    let address = match decode_bech32(address) {
-        Ok((_, Address::Ed25519(address))) => address,
-        Err(_) => Ed25519Address::new(read_hex_array::<32>(address).map_err(|_| bad())?),
-    };
+    let (index, address) = text
+        .split_once('=')
+        .ok_or_else(|| MessageCommandError::InputAddress(text.to_owned()))?;
+    let index = index
+        .trim()
+        .parse::<usize>()
+        .map_err(|_| MessageCommandError::InputIndex {
+            text: text.to_owned(),
+        })?;
+    let Address::Ed25519(address) =
+        parse_address(address).map_err(|source| MessageCommandError::InputAddressValue {
+            text: text.to_owned(),
+            source,
+        })?;
     Ok((index, address))
+}
+
+/// Every `--input-address` must name a distinct input of the message's transaction: an address
+/// for an input that does not exist would otherwise be silently ignored.
+fn check_input_indexes(
+    message: &Message,
+    texts: &[String],
+    input_addresses: &[(usize, Ed25519Address)],
+) -> Result<(), MessageCommandError> {
+    let Some((text, _)) = texts.iter().zip(input_addresses).next() else {
+        return Ok(());
+    };
+    let Some(Payload::Transaction(transaction)) = message.payload() else {
+        return Err(MessageCommandError::NotATransaction(text.clone()));
+    };
+    let inputs = transaction.essence().inputs().len();
+    for (position, (text, (index, _))) in texts.iter().zip(input_addresses).enumerate() {
+        if *index >= inputs {
+            return Err(MessageCommandError::NoSuchInput {
+                text: text.clone(),
+                index: *index,
+                inputs,
+            });
+        }
+        if input_addresses[..position].iter().any(|(i, _)| i == index) {
+            return Err(MessageCommandError::RepeatedInput {
+                text: text.clone(),
+                index: *index,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn transaction_report(

@@ -17,12 +17,17 @@ use tangle::consensus::{
     ConfirmationRule, ConflictReason, Ledger, MessageStore, MilestoneRule, Node, NodeConfig,
     NodeError, SubmitStatus, WeightRule, WeightRuleError,
 };
-use tangle::crypto::address::{Address, Ed25519Address, Hrp, HrpError, decode_bech32};
+use tangle::crypto::address::{Hrp, HrpError};
 use tangle::crypto::ed25519::PublicKey;
 use tangle::graph::select::Urts;
-use tangle::model::{Output, OutputId, RuleError, TransactionId};
+use tangle::model::{IOTA_SUPPLY, Output, OutputId, RuleError, TransactionId};
 
-use crate::hex_input::{read_hex, read_hex_array};
+use crate::address_input::{AddressInputError, parse_address};
+use crate::args::{finite_number, positive_count, unsigned_64};
+use crate::hex_input::{HexInputError, decode_hex, read_hex_array};
+
+/// Line numbers of lines that are not hex named in the error; the rest are counted.
+const GARBAGE_LINES_NAMED: usize = 5;
 
 #[derive(Debug, Args)]
 pub(crate) struct ReplayArgs {
@@ -33,11 +38,18 @@ pub(crate) struct ReplayArgs {
     /// more. Without any, every milestone is refused and nothing is confirmed.
     #[arg(long = "coordinator-key", value_name = "HEX")]
     coordinator_keys: Vec<String>,
-    /// Signatures a milestone needs (TIP-8); defaults to the number of coordinator keys.
-    #[arg(long, value_name = "N")]
+    /// Signatures a milestone needs (TIP-8), from 1 to the number of coordinator keys; defaults
+    /// to the number of coordinator keys.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive_count)]
     threshold: Option<usize>,
-    /// The minimum PoW score (TIP-12); messages below it are rejected.
-    #[arg(long, value_name = "N", default_value_t = MAINNET_MIN_POW_SCORE)]
+    /// The minimum PoW score (TIP-12), 0 or more; messages below it are rejected.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = MAINNET_MIN_POW_SCORE,
+        allow_hyphen_values = true,
+        value_parser = finite_number
+    )]
     min_pow_score: f64,
     /// A genesis output, as `ADDRESS=AMOUNT` (Bech32 or 64 hex digits). The i-th one (from 0)
     /// gets output id `0…0` (transaction id of 32 zero bytes) with output index i. Repeat for
@@ -46,12 +58,17 @@ pub(crate) struct ReplayArgs {
     genesis: Vec<String>,
     /// Coordinator-free: confirm a message (and its past cone) once its cumulative weight (own
     /// weight 1 per message) reaches W. Not with `--coordinator-key`.
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", allow_negative_numbers = true, value_parser = unsigned_64)]
     weight: Option<u64>,
     /// Coordinator-free: confirm a message once its confirmation confidence (share of 200 URTS
     /// tip selections approving it, fixed seed) reaches θ in (0, 1]. Not with
     /// `--coordinator-key`.
-    #[arg(long, value_name = "THETA")]
+    #[arg(
+        long,
+        value_name = "THETA",
+        allow_hyphen_values = true,
+        value_parser = finite_number
+    )]
     confidence: Option<f64>,
     /// Human-readable part of the Bech32 addresses printed (`iota`, `atoi`, …).
     #[arg(long, default_value = "iota")]
@@ -68,10 +85,17 @@ pub(crate) enum ReplayError {
         file: String,
         source: std::io::Error,
     },
-    #[error("--coordinator-key {0:?}: expected 64 hex digits")]
-    CoordinatorKey(String),
-    #[error("--threshold must be at least 1")]
-    ZeroThreshold,
+    #[error("--coordinator-key {text:?}: {source}")]
+    CoordinatorKey { text: String, source: HexInputError },
+    #[error("--threshold {0} needs coordinator keys to count signatures of (--coordinator-key)")]
+    ThresholdWithoutKeys(usize),
+    #[error(
+        "--threshold {threshold} is more than the {keys} coordinator key(s): no milestone could \
+         reach it (TIP-8)"
+    )]
+    ThresholdAboveKeys { threshold: usize, keys: usize },
+    #[error("--min-pow-score must be 0 or more, got {0} (a PoW score is 3^zeros / length)")]
+    NegativeMinPowScore(f64),
     #[error("--weight/--confidence (coordinator-free) cannot be combined with --coordinator-key")]
     RuleConflict,
     #[error("--weight/--confidence: {0}")]
@@ -79,7 +103,31 @@ pub(crate) enum ReplayError {
     #[error("--genesis {0:?}: expected ADDRESS=AMOUNT with a Bech32 or 64-hex-digit address")]
     Genesis(String),
     #[error("--genesis {text:?}: {source}")]
+    GenesisAddress {
+        text: String,
+        source: AddressInputError,
+    },
+    #[error("--genesis {text:?}: amount {amount:?} is not a whole number of 0 or more")]
+    GenesisAmount { text: String, amount: String },
+    #[error(
+        "--genesis {text:?}: amount {amount} is more than fits in 64 bits (and than the total \
+         supply {IOTA_SUPPLY})"
+    )]
+    GenesisAmountOverflow { text: String, amount: String },
+    #[error("--genesis {text:?}: {source}")]
     GenesisOutput { text: String, source: RuleError },
+    #[error("{file}: {}", describe_garbage(*count, named, error))]
+    GarbageLines {
+        file: String,
+        /// Lines that are not hex.
+        count: usize,
+        /// The first few of their numbers (from 1).
+        named: Vec<usize>,
+        /// What is wrong with the first one.
+        error: HexInputError,
+    },
+    #[error("--coordinator-key {0:?} is given twice")]
+    RepeatedCoordinatorKey(String),
     #[error("genesis: {0}")]
     Ledger(#[from] LedgerError),
     #[error("node: {0}")]
@@ -112,12 +160,36 @@ pub(crate) fn run(args: ReplayArgs) -> Result<String, ReplayError> {
         .map(|text| {
             read_hex_array::<32>(text)
                 .map(PublicKey::from_bytes)
-                .map_err(|_| ReplayError::CoordinatorKey(text.clone()))
+                .map_err(|source| ReplayError::CoordinatorKey {
+                    text: text.clone(),
+                    source,
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let threshold = args.threshold.unwrap_or(keys.len().max(1));
-    if threshold == 0 {
-        return Err(ReplayError::ZeroThreshold);
+    for (position, key) in keys.iter().enumerate() {
+        if keys[..position]
+            .iter()
+            .any(|k| k.as_bytes() == key.as_bytes())
+        {
+            let text = args.coordinator_keys[position].clone();
+            return Err(ReplayError::RepeatedCoordinatorKey(text));
+        }
+    }
+    let threshold = match args.threshold {
+        Some(threshold) if keys.is_empty() => {
+            return Err(ReplayError::ThresholdWithoutKeys(threshold));
+        }
+        Some(threshold) if threshold > keys.len() => {
+            return Err(ReplayError::ThresholdAboveKeys {
+                threshold,
+                keys: keys.len(),
+            });
+        }
+        Some(threshold) => threshold,
+        None => keys.len().max(1),
+    };
+    if args.min_pow_score.is_nan() || args.min_pow_score < 0.0 {
+        return Err(ReplayError::NegativeMinPowScore(args.min_pow_score));
     }
     let outputs = args
         .genesis
@@ -134,6 +206,7 @@ pub(crate) fn run(args: ReplayArgs) -> Result<String, ReplayError> {
         ..NodeConfig::default()
     };
     let text = read_file(&args.file)?;
+    check_lines_are_hex(&args.file, &text)?;
     if args.weight.is_some() || args.confidence.is_some() {
         if !keys.is_empty() {
             return Err(ReplayError::RuleConflict);
@@ -167,13 +240,10 @@ fn replay<C: ConfirmationRule>(
     confirmation: &str,
 ) -> Result<String, ReplayError> {
     let mut summary = Summary::default();
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (_, line) in message_lines(text) {
         summary.lines += 1;
-        let Ok(bytes) = read_hex(Some(line)) else {
-            *summary.rejected.entry("hex").or_default() += 1;
+        // Every line was checked to be hex before the node saw the first one.
+        let Ok(bytes) = decode_hex(hex_digits(line)) else {
             continue;
         };
         let submission = match node.submit(&bytes) {
@@ -234,25 +304,95 @@ fn read_file(file: &str) -> Result<String, ReplayError> {
     }
 }
 
+/// The messages of a replay file: lines that are neither blank nor `#` comments.
+fn message_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .map(str::trim)
+        .enumerate()
+        .map(|(index, line)| (index + 1, line))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+}
+
+/// A line's hex digits, without a `0x` prefix.
+fn hex_digits(line: &str) -> &str {
+    line.strip_prefix("0x")
+        .or_else(|| line.strip_prefix("0X"))
+        .unwrap_or(line)
+}
+
+/// Refuses a file with lines that are not hex, naming the first few line numbers (from 1) and
+/// counting the rest, before any message reaches the node.
+fn check_lines_are_hex(file: &str, text: &str) -> Result<(), ReplayError> {
+    let mut garbage = message_lines(text)
+        .filter_map(|(number, line)| decode_hex(hex_digits(line)).err().map(|e| (number, e)));
+    let Some((first, error)) = garbage.next() else {
+        return Ok(());
+    };
+    let mut named = vec![first];
+    let mut count = 1;
+    for (number, _) in garbage {
+        count += 1;
+        if named.len() < GARBAGE_LINES_NAMED {
+            named.push(number);
+        }
+    }
+    Err(ReplayError::GarbageLines {
+        file: file.to_owned(),
+        count,
+        named,
+        error,
+    })
+}
+
+/// `line 4 is not hex (…)`, or `8 lines are not hex: lines 3, 5, 6, 8, 9 and 3 more (line 3: …)`.
+fn describe_garbage(count: usize, named: &[usize], error: &HexInputError) -> String {
+    let first = named.first().copied().unwrap_or_default();
+    if count == 1 {
+        return format!("line {first} is not hex ({error})");
+    }
+    let list: Vec<String> = named.iter().map(usize::to_string).collect();
+    let more = match count.saturating_sub(named.len()) {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    format!(
+        "{count} lines are not hex: lines {}{more} (line {first}: {error})",
+        list.join(", ")
+    )
+}
+
 fn genesis_output(index: usize, text: &str) -> Result<(OutputId, Output), ReplayError> {
     let bad = || ReplayError::Genesis(text.to_owned());
     let (address, amount) = text.split_once('=').ok_or_else(bad)?;
-    let address = address.trim();
-    let address = match decode_bech32(address) {
-        Ok((_, address)) => address,
-        Err(_) => Address::Ed25519(Ed25519Address::new(
-            read_hex_array::<32>(address).map_err(|_| bad())?,
-        )),
-    };
-    let amount = amount.trim().parse::<u64>().map_err(|_| bad())?;
+    let address = parse_address(address).map_err(|source| ReplayError::GenesisAddress {
+        text: text.to_owned(),
+        source,
+    })?;
+    let amount = genesis_amount(text, amount.trim())?;
     let rule = |source| ReplayError::GenesisOutput {
         text: text.to_owned(),
         source,
     };
-    let index = u16::try_from(index).map_err(|_| bad())?;
+    // An index past u16 breaks the output index rule just as 127 does.
+    let index = u16::try_from(index).unwrap_or(u16::MAX);
     let id = OutputId::new(TransactionId::new([0; 32]), index).map_err(rule)?;
     let output = Output::single(address, amount).map_err(rule)?;
     Ok((id, output))
+}
+
+fn genesis_amount(text: &str, amount: &str) -> Result<u64, ReplayError> {
+    if !amount.is_empty() && amount.chars().all(|c| c.is_ascii_digit()) {
+        return amount
+            .parse::<u64>()
+            .map_err(|_| ReplayError::GenesisAmountOverflow {
+                text: text.to_owned(),
+                amount: amount.to_owned(),
+            });
+    }
+    Err(ReplayError::GenesisAmount {
+        text: text.to_owned(),
+        amount: amount.to_owned(),
+    })
 }
 
 fn report<C: ConfirmationRule>(

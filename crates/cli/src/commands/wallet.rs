@@ -8,6 +8,12 @@ use tangle::crypto::address::{Hrp, HrpError};
 use tangle_wallet::network::IOTA_COIN_TYPE;
 use tangle_wallet::{Account, Chain, Mnemonic, MnemonicError, Network, Slip10Error, WordCount};
 
+use crate::args::{hardened_index, unsigned_32};
+
+/// Most bytes `--mnemonic -` reads: 24 words of at most 8 letters with their spaces take 215, so
+/// this leaves room for any white space around them while a huge input is refused unread.
+const MNEMONIC_STDIN_MAX: usize = 4096;
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum WalletCommand {
     /// Print a fresh BIP-39 mnemonic (English) from the operating system's RNG. Keep it secret.
@@ -19,7 +25,7 @@ pub(crate) enum WalletCommand {
 #[derive(Debug, Args)]
 pub(crate) struct NewArgs {
     /// Number of words: 12, 15, 18, 21 or 24.
-    #[arg(long, default_value_t = 24)]
+    #[arg(long, default_value_t = 24, allow_negative_numbers = true, value_parser = word_count)]
     words: usize,
 }
 
@@ -29,14 +35,14 @@ pub(crate) struct AddressArgs {
     /// list and the shell history).
     #[arg(long)]
     mnemonic: String,
-    /// Optional BIP-39 passphrase.
-    #[arg(long, default_value = "")]
+    /// Optional BIP-39 passphrase (it may start with `-`).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
     passphrase: String,
     /// Account index (hardened, below 2^31).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = hardened_index)]
     account: u32,
     /// Address index (hardened, below 2^31).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = hardened_index)]
     index: u32,
     /// The internal (change) chain instead of the public one.
     #[arg(long)]
@@ -45,7 +51,12 @@ pub(crate) struct AddressArgs {
     #[arg(long, default_value = "iota")]
     hrp: String,
     /// SLIP-44 coin type of the path (IOTA: 4218).
-    #[arg(long, default_value_t = IOTA_COIN_TYPE)]
+    #[arg(
+        long,
+        default_value_t = IOTA_COIN_TYPE,
+        allow_negative_numbers = true,
+        value_parser = unsigned_32
+    )]
     coin_type: u32,
     /// Print JSON (path, address, public key) instead of the Bech32 address alone.
     #[arg(long)]
@@ -56,6 +67,11 @@ pub(crate) struct AddressArgs {
 pub(crate) enum WalletCommandError {
     #[error("mnemonic: {0}")]
     Mnemonic(#[from] MnemonicError),
+    #[error(
+        "mnemonic: word list rule: word {position} is not in the English BIP-39 word list, \
+         whose words are all lowercase; write the phrase in lowercase"
+    )]
+    CapitalLetters { position: usize },
     #[error("derivation: {0}")]
     Derivation(#[from] Slip10Error),
     #[error("hrp: {0}")]
@@ -64,6 +80,11 @@ pub(crate) enum WalletCommandError {
     WordCount(usize),
     #[error("mnemonic: could not read standard input: {0}")]
     Stdin(std::io::Error),
+    #[error(
+        "mnemonic: more than {MNEMONIC_STDIN_MAX} bytes on standard input; a mnemonic has at \
+         most 24 words"
+    )]
+    StdinTooLong,
 }
 
 pub(crate) fn run(command: WalletCommand) -> Result<String, WalletCommandError> {
@@ -80,15 +101,32 @@ pub(crate) fn run(command: WalletCommand) -> Result<String, WalletCommandError> 
 
 fn address(args: AddressArgs) -> Result<String, WalletCommandError> {
     let phrase = if args.mnemonic == "-" {
-        let mut text = String::new();
+        // Room for the whole read up front: no reallocation leaves a copy of the secret behind.
+        let mut text = zeroize::Zeroizing::new(String::with_capacity(MNEMONIC_STDIN_MAX + 1));
         std::io::stdin()
+            .take(MNEMONIC_STDIN_MAX as u64 + 1)
             .read_to_string(&mut text)
             .map_err(WalletCommandError::Stdin)?;
-        zeroize::Zeroizing::new(text)
+        if text.len() > MNEMONIC_STDIN_MAX {
+            return Err(WalletCommandError::StdinTooLong);
+        }
+        text
     } else {
         zeroize::Zeroizing::new(args.mnemonic.clone())
     };
-    let mnemonic = Mnemonic::parse(phrase.trim())?;
+    let mnemonic = Mnemonic::parse(phrase.trim()).map_err(|error| match error {
+        // BIP-39 derives the seed from the phrase as written, so a capitalised phrase is not
+        // silently lowercased: it would derive keys from a different phrase than the one given.
+        MnemonicError::UnknownWord { position }
+            if phrase
+                .split_whitespace()
+                .nth(position.saturating_sub(1))
+                .is_some_and(|word| word.chars().any(char::is_uppercase)) =>
+        {
+            WalletCommandError::CapitalLetters { position }
+        }
+        error => WalletCommandError::Mnemonic(error),
+    })?;
     let network = Network {
         hrp: Hrp::new(&args.hrp)?,
         coin_type: args.coin_type,
@@ -117,4 +155,11 @@ fn address(args: AddressArgs) -> Result<String, WalletCommandError> {
         "bech32": bech32,
     });
     Ok(serde_json::to_string_pretty(&json).unwrap_or_default())
+}
+
+/// `--words`: a whole number (the BIP-39 counts are checked when the mnemonic is made).
+fn word_count(text: &str) -> Result<usize, String> {
+    let words = unsigned_32(text)
+        .map_err(|_| format!("{text:?} is not a BIP-39 word count (12, 15, 18, 21 or 24)"))?;
+    Ok(usize::try_from(words).unwrap_or(usize::MAX))
 }
