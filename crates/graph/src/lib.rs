@@ -49,8 +49,12 @@
 //! not by the number of instructions.
 //!
 //! # Features
-//! None. The crate uses `std` (hash maps for the orphan pool, a random hash key) but no
-//! threads, clocks or global state.
+//! * `petgraph` (off by default): petgraph's visit traits for `&Tangle` ([`petgraph_visit`]:
+//!   parents are outgoing neighbours, approvers incoming), so petgraph's algorithms run on the
+//!   arena; re-exports `petgraph`.
+//!
+//! The crate uses `std` (hash maps for the orphan pool, a random hash key) but no threads,
+//! clocks or global state.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -59,6 +63,8 @@ mod error;
 mod id;
 mod index;
 mod orphans;
+#[cfg(feature = "petgraph")]
+pub mod petgraph_visit;
 pub mod select;
 mod tangle;
 pub mod traverse;
@@ -74,3 +80,8 @@ pub use view::TangleView;
 
 /// The RNG trait selectors take, re-exported so callers use the same `rand_core` version.
 pub use rand_core;
+
+/// petgraph, re-exported (feature `petgraph`) so callers run its algorithms on `&Tangle` with
+/// the version whose traits [`petgraph_visit`] implements.
+#[cfg(feature = "petgraph")]
+pub use petgraph;
