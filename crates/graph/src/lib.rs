@@ -58,6 +58,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod ancestor_search;
+mod arena;
 pub mod dot;
 mod error;
 mod id;

@@ -1,12 +1,11 @@
 //! The read-only view that tip selectors and traversals are written against.
 
 use crate::id::{Handle, VertexId};
-use crate::tangle::Tangle;
 
 /// A read-only view of a Tangle: what tip-selection algorithms may look at.
 ///
-/// Algorithms are written against this trait rather than against [`Tangle`] (the petgraph
-/// lesson), so a simulator, a node or a researcher's own structure can host them.
+/// Algorithms are written against this trait rather than against [`Tangle`](crate::Tangle)
+/// (the petgraph lesson), so a simulator, a node or a researcher's own structure can host them.
 ///
 /// # Contract for implementors
 /// * Handles are `0..len()`, and **topological**: every parent has a smaller handle than its
@@ -50,7 +49,7 @@ pub trait TangleView {
     /// iterator: a step then weighs up to four approvers without branching on their number
     /// (an unpredictable branch on a Tangle, measured in docs/BENCHMARKS.md). Walks treat
     /// any slot at or past [`len`](TangleView::len) as empty. The default collects the
-    /// iterator; [`Tangle`] reads its inline slots.
+    /// iterator; [`Tangle`](crate::Tangle) reads its inline slots.
     fn first_approvers(&self, v: Handle) -> [Handle; 4] {
         let mut slots = [Handle::new(u32::MAX); 4];
         for (slot, a) in slots.iter_mut().zip(self.approvers(v)) {
@@ -90,90 +89,12 @@ pub trait TangleView {
         if a >= b || self.height(a) >= self.height(b) {
             return false;
         }
-        crate::traverse::search_ancestor(self, a, b, |_| false)
-    }
-}
-
-impl<I: VertexId> TangleView for Tangle<I> {
-    type Id = I;
-
-    #[inline]
-    fn len(&self) -> usize {
-        Tangle::len(self)
-    }
-
-    #[inline]
-    fn id(&self, v: Handle) -> I {
-        Tangle::id(self, v)
-    }
-
-    #[inline]
-    fn handle(&self, id: &I) -> Option<Handle> {
-        Tangle::handle(self, id)
-    }
-
-    #[inline]
-    fn parents(&self, v: Handle) -> &[Handle] {
-        Tangle::parents(self, v)
-    }
-
-    #[inline]
-    fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_ {
-        Tangle::approvers(self, v)
-    }
-
-    #[inline]
-    fn approver_count(&self, v: Handle) -> usize {
-        Tangle::approver_count(self, v)
-    }
-
-    #[inline]
-    fn first_approvers(&self, v: Handle) -> [Handle; 4] {
-        Tangle::first_approvers(self, v)
-    }
-
-    #[inline]
-    fn tips(&self) -> &[Handle] {
-        Tangle::tips(self)
-    }
-
-    #[inline]
-    fn own_weight(&self, v: Handle) -> u64 {
-        Tangle::own_weight(self, v)
-    }
-
-    #[inline]
-    fn cumulative_weight(&self, v: Handle) -> Option<u64> {
-        Tangle::cumulative_weight(self, v)
-    }
-
-    #[inline]
-    fn height(&self, v: Handle) -> u32 {
-        Tangle::height(self, v)
-    }
-
-    #[inline]
-    fn time(&self, v: Handle) -> u64 {
-        Tangle::time(self, v)
-    }
-
-    #[inline]
-    fn latest_time(&self) -> u64 {
-        Tangle::latest_time(self)
-    }
-
-    #[inline]
-    fn milestone_index(&self, v: Handle) -> Option<u32> {
-        Tangle::milestone_index(self, v)
-    }
-
-    #[inline]
-    fn is_solid_entry_point(&self, v: Handle) -> bool {
-        Tangle::is_solid_entry_point(self, v)
-    }
-
-    #[inline]
-    fn is_ancestor(&self, a: Handle, b: Handle) -> bool {
-        Tangle::is_ancestor(self, a, b)
+        crate::ancestor_search::search_ancestor(
+            |u| self.parents(u),
+            |u| self.height(u),
+            a,
+            b,
+            |_| false,
+        )
     }
 }
