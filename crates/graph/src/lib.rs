@@ -2,8 +2,10 @@
 //!
 //! One graph and one set of algorithms serve both the discrete-event simulator and a node
 //! handling real messages: the graph is generic over the vertex id (`MessageId` on the node
-//! path, an integer in simulations) and the algorithms see it only through the read-only
-//! [`TangleView`] trait, with the RNG supplied by the caller.
+//! path, an integer in simulations) and the algorithms see it only through read-only
+//! capability traits, with the RNG supplied by the caller: [`TangleView`] (the structure),
+//! [`CumulativeWeights`] (what weighted walks add) and [`MilestoneMarks`] (what TIP-3 scoring
+//! adds). A selector's bounds say which it needs.
 //!
 //! # What is here
 //! * [`Tangle`]: an arena DAG with `u32` [`Handle`]s in topological order. Vertices arrive in
@@ -78,7 +80,7 @@ pub use error::{InsertError, ReferenceError};
 pub use id::{Handle, IdHashBuilder, IdHasher, VertexId};
 pub use orphans::OrphanStats;
 pub use tangle::{Approvers, Config, Insertion, MAX_PARENTS, MemoryUsage, Tangle};
-pub use view::TangleView;
+pub use view::{CumulativeWeights, MilestoneMarks, TangleView};
 
 /// The RNG trait selectors take, re-exported so callers use the same `rand_core` version.
 pub use rand_core;

@@ -1,8 +1,13 @@
-//! The read-only view that tip selectors and traversals are written against.
+//! The read-only views that tip selectors and traversals are written against, one trait per
+//! capability: the structure ([`TangleView`]), cumulative weights ([`CumulativeWeights`]) and
+//! milestone marks ([`MilestoneMarks`]). An algorithm names in its bounds the capabilities it
+//! reads, so a view that lacks one is refused by the compiler rather than at run time.
 
 use crate::id::{Handle, VertexId};
 
-/// A read-only view of a Tangle: what tip-selection algorithms may look at.
+/// A read-only view of a Tangle's structure: what every tip-selection algorithm may look at.
+/// Weighted walks also need [`CumulativeWeights`], milestone-based scoring
+/// [`MilestoneMarks`].
 ///
 /// Algorithms are written against this trait rather than against [`Tangle`](crate::Tangle)
 /// (the petgraph lesson), so a simulator, a node or a researcher's own structure can host them.
@@ -64,10 +69,6 @@ pub trait TangleView {
     /// Own weight.
     fn own_weight(&self, v: Handle) -> u64;
 
-    /// Cumulative weight (own weight plus that of every direct or indirect approver), or
-    /// `None` when the view does not maintain it.
-    fn cumulative_weight(&self, v: Handle) -> Option<u64>;
-
     /// Longest path down to a root (roots have height 0).
     fn height(&self, v: Handle) -> u32;
 
@@ -76,9 +77,6 @@ pub trait TangleView {
 
     /// Latest arrival time in the view (the reference "now" of age-based rules).
     fn latest_time(&self) -> u64;
-
-    /// Index of the milestone that referenced `v`, if any.
-    fn milestone_index(&self, v: Handle) -> Option<u32>;
 
     /// Is `v` a solid entry point (a root standing for a pruned past)?
     fn is_solid_entry_point(&self, v: Handle) -> bool;
@@ -97,4 +95,22 @@ pub trait TangleView {
             |_| false,
         )
     }
+}
+
+/// A view that knows every vertex's cumulative weight: what weighted walks (MCMC, Hybrid,
+/// E-IOTA) read at every step.
+pub trait CumulativeWeights: TangleView {
+    /// Cumulative weight: the own weight of `v` plus that of every direct or indirect
+    /// approver. Exact; walks call it for every candidate approver, so it should be cheap for
+    /// recent vertices. [`Tangle`](crate::Tangle) answers in O(1) from its checkpoints or
+    /// weight window, and by a search of the future cone where it keeps none (see
+    /// [`Config::track_cumulative_weight`](crate::Config::track_cumulative_weight)).
+    fn cumulative_weight(&self, v: Handle) -> u64;
+}
+
+/// A view that knows which milestone referenced each vertex: what TIP-3 scoring and the DOT
+/// export read.
+pub trait MilestoneMarks: TangleView {
+    /// Index of the milestone that referenced `v`, if any.
+    fn milestone_index(&self, v: Handle) -> Option<u32>;
 }

@@ -19,8 +19,10 @@ pub struct Config {
     /// Default 16 384.
     pub max_orphans: usize,
     /// Maintain exact cumulative weights on every insertion (default `true`). A node that only
-    /// runs TIP-3 URTS does not need them and saves the upkeep; weighted selectors then return
-    /// [`SelectError::NoCumulativeWeight`](crate::select::SelectError::NoCumulativeWeight).
+    /// runs TIP-3 URTS does not need them and saves the upkeep; [`Tangle::cumulative_weight`]
+    /// then answers `None`, and weighted selectors (through
+    /// [`CumulativeWeights`](crate::CumulativeWeights)) get each weight by a search of the
+    /// vertex's future cone: exact, but O(cone) per read.
     pub track_cumulative_weight: bool,
     /// Insertions between attempts to advance the cumulative-weight checkpoint (default 32;
     /// frequent, young checkpoints keep the upkeep's search small, see the `weight` module

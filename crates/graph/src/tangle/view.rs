@@ -1,8 +1,9 @@
-//! [`Tangle`] as a [`TangleView`]: every query answered from the arena.
+//! [`Tangle`] as a [`TangleView`] with [`CumulativeWeights`] and [`MilestoneMarks`]: every
+//! query answered from the arena.
 
 use crate::id::{Handle, VertexId};
 use crate::tangle::Tangle;
-use crate::view::TangleView;
+use crate::view::{CumulativeWeights, MilestoneMarks, TangleView};
 
 impl<I: VertexId> TangleView for Tangle<I> {
     type Id = I;
@@ -53,11 +54,6 @@ impl<I: VertexId> TangleView for Tangle<I> {
     }
 
     #[inline]
-    fn cumulative_weight(&self, v: Handle) -> Option<u64> {
-        Tangle::cumulative_weight(self, v)
-    }
-
-    #[inline]
     fn height(&self, v: Handle) -> u32 {
         Tangle::height(self, v)
     }
@@ -73,11 +69,6 @@ impl<I: VertexId> TangleView for Tangle<I> {
     }
 
     #[inline]
-    fn milestone_index(&self, v: Handle) -> Option<u32> {
-        Tangle::milestone_index(self, v)
-    }
-
-    #[inline]
     fn is_solid_entry_point(&self, v: Handle) -> bool {
         Tangle::is_solid_entry_point(self, v)
     }
@@ -85,5 +76,19 @@ impl<I: VertexId> TangleView for Tangle<I> {
     #[inline]
     fn is_ancestor(&self, a: Handle, b: Handle) -> bool {
         Tangle::is_ancestor(self, a, b)
+    }
+}
+
+impl<I: VertexId> CumulativeWeights for Tangle<I> {
+    #[inline]
+    fn cumulative_weight(&self, v: Handle) -> u64 {
+        Tangle::exact_cumulative_weight(self, v)
+    }
+}
+
+impl<I: VertexId> MilestoneMarks for Tangle<I> {
+    #[inline]
+    fn milestone_index(&self, v: Handle) -> Option<u32> {
+        Tangle::milestone_index(self, v)
     }
 }

@@ -9,7 +9,9 @@ impl<I: VertexId> Tangle<I> {
     /// Cumulative weight: the own weight of `v` plus the own weights of all its direct and
     /// indirect approvers, exact at every moment. `None` if tracking is disabled in
     /// [`Config`]. O(1) with checkpoints and, with a [weight window](Config::weight_window),
-    /// for the vertices inside it; older ones cost a search of their future cone.
+    /// for the vertices inside it; older ones cost a search of their future cone. (The
+    /// [`CumulativeWeights`](crate::CumulativeWeights) view of a tangle answers a weight even
+    /// without tracking, by that search.)
     #[inline]
     pub fn cumulative_weight(&self, v: Handle) -> Option<u64> {
         // One test on the walks' hot path; the other sources are out of line.
@@ -28,7 +30,29 @@ impl<I: VertexId> Tangle<I> {
         Some(inside.unwrap_or_else(|| self.future_cone_weight(v)))
     }
 
-    /// `cw(v)` by a search of `v`'s future cone (the weight window's answer for older `v`).
+    /// Cumulative weight whatever the [`Config`]: [`Tangle::cumulative_weight`] where the
+    /// tangle keeps weights, else a search of the future cone (O(cone)). What
+    /// [`CumulativeWeights`](crate::CumulativeWeights) answers, so that weighted walks run on
+    /// any tangle; they are fast only on one that keeps weights.
+    #[inline]
+    pub(crate) fn exact_cumulative_weight(&self, v: Handle) -> u64 {
+        // One test on the walks' hot path; the other sources are out of line.
+        if self.weight_source == WeightSource::Checkpoints {
+            let n = &self.hot[v.index()];
+            return n.cw + self.checkpoints.lazy(n.cp_first);
+        }
+        self.exact_cumulative_weight_otherwise(v)
+    }
+
+    /// [`Tangle::exact_cumulative_weight`] without checkpoints: from the window, or a search.
+    #[inline(never)]
+    fn exact_cumulative_weight_otherwise(&self, v: Handle) -> u64 {
+        self.cumulative_weight_otherwise(v)
+            .unwrap_or_else(|| self.future_cone_weight(v))
+    }
+
+    /// `cw(v)` by a search of `v`'s future cone (the weight window's answer for older `v`, and
+    /// the [`CumulativeWeights`](crate::CumulativeWeights) answer of a tangle without weights).
     /// Not a [`Traversal`](crate::traverse::Traversal): from `&self` it would need fresh marks
     /// for the whole tangle (4 bytes per vertex) per call; the cone lies in `v..len`, so one
     /// bit per vertex of that range is enough.

@@ -66,11 +66,14 @@ impl Draws {
     }
 }
 
-/// One walk from `start` to a tip. `alpha == 0` picks approvers uniformly (URW); otherwise
-/// `P(x→y) ∝ exp(−α(H_x − H_y))` ([`small_step`] explains the arithmetic). `path`, if given,
-/// receives every visited vertex.
+/// One walk from `start` to a tip. `alpha == 0` picks approvers uniformly (URW) and never
+/// calls `weight`; otherwise `P(x→y) ∝ exp(−α(H_x − H_y))` with `H = weight`, the cumulative
+/// weight ([`small_step`] explains the arithmetic). `path`, if given, receives every visited
+/// vertex.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn walk<V: TangleView>(
     view: &V,
+    weight: impl Fn(Handle) -> u64 + Copy,
     start: Handle,
     alpha: f64,
     max_steps: u32,
@@ -107,11 +110,11 @@ pub(crate) fn walk<V: TangleView>(
         } else if count <= 4 {
             let u = draws.peek(rng, count > 1);
             draws.advance(count > 1);
-            Some(small_step(view, cur, alpha, u, buf))
+            Some(small_step(view, weight, cur, alpha, u, buf))
         } else {
             let u = draws.peek(rng, true);
             draws.advance(true);
-            wide_step(view, cur, count, alpha, u, buf)
+            wide_step(view, weight, cur, count, alpha, u, buf)
         };
         // `approver_count > 0` promises an approver; a view that breaks that ends the walk.
         match next {
@@ -132,6 +135,7 @@ mod tests {
     use rand_core::RngCore;
 
     use super::*;
+    use crate::CumulativeWeights;
     use crate::select::walk::fixtures::fan;
     use crate::select::{Mcmc, WalkStart};
     use crate::{Config, Tangle};
@@ -173,9 +177,6 @@ mod tests {
         fn own_weight(&self, v: Handle) -> u64 {
             self.tangle.own_weight(v)
         }
-        fn cumulative_weight(&self, v: Handle) -> Option<u64> {
-            self.tangle.cumulative_weight(v)
-        }
         fn height(&self, v: Handle) -> u32 {
             self.tangle.height(v)
         }
@@ -185,11 +186,14 @@ mod tests {
         fn latest_time(&self) -> u64 {
             self.tangle.latest_time()
         }
-        fn milestone_index(&self, v: Handle) -> Option<u32> {
-            self.tangle.milestone_index(v)
-        }
         fn is_solid_entry_point(&self, v: Handle) -> bool {
             self.tangle.is_solid_entry_point(v)
+        }
+    }
+
+    impl CumulativeWeights for Faulty<'_> {
+        fn cumulative_weight(&self, v: Handle) -> u64 {
+            self.tangle.exact_cumulative_weight(v)
         }
     }
 

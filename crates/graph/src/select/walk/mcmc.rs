@@ -9,14 +9,14 @@ use crate::id::Handle;
 #[cfg(doc)]
 use crate::select::Urw;
 use crate::select::{SelectError, Selection, TipRequest, TipSelector, collect_draws};
-use crate::view::TangleView;
+use crate::view::{CumulativeWeights, TangleView};
 
 /// MCMC: Popov's weighted random walk. From `x` the walker moves to approver `y` with
 /// probability proportional to `exp(−α(H_x − H_y))`, `H` the cumulative weight. α = 0 is the
 /// unweighted walk (and is executed as exactly [`Urw`]: same tips for the same seed); large α
 /// follows the heaviest approver. Parameters: α ≥ 0 (finite), the start (a configurable depth
-/// below the tips, see [`WalkStart::Depth`]) and a step budget. Needs cumulative weights when
-/// α > 0.
+/// below the tips, see [`WalkStart::Depth`]) and a step budget. Runs on views with
+/// [`CumulativeWeights`].
 #[derive(Clone, Debug)]
 pub struct Mcmc {
     alpha: f64,
@@ -36,15 +36,10 @@ pub(crate) fn check_alpha(alpha: f64) -> Result<f64, SelectError> {
     }
 }
 
-pub(crate) fn check_weights<V: TangleView>(view: &V, alpha: f64) -> Result<(), SelectError> {
+/// [`SelectError::NoTips`] for an empty view, which has no vertex to walk from.
+pub(crate) fn check_not_empty<V: TangleView>(view: &V) -> Result<(), SelectError> {
     if view.is_empty() {
         return Err(SelectError::NoTips);
-    }
-    // Asked of the newest vertex: a view that keeps recent weights cheaper than old ones (a
-    // weight window) answers it in O(1).
-    let newest = Handle::new(view.len() as u32 - 1);
-    if alpha > 0.0 && view.cumulative_weight(newest).is_none() {
-        return Err(SelectError::NoCumulativeWeight);
     }
     Ok(())
 }
@@ -77,16 +72,17 @@ impl Mcmc {
     }
 
     /// One walk from `start`; `path` receives the visited vertices.
-    pub fn walk_from<V: TangleView>(
+    pub fn walk_from<V: CumulativeWeights>(
         &mut self,
         view: &V,
         start: Handle,
         rng: &mut dyn RngCore,
         path: Option<&mut Vec<Handle>>,
     ) -> Result<Handle, SelectError> {
-        check_weights(view, self.alpha)?;
+        check_not_empty(view)?;
         walk(
             view,
+            |y| view.cumulative_weight(y),
             start,
             self.alpha,
             self.max_steps,
@@ -97,23 +93,32 @@ impl Mcmc {
     }
 
     /// Selection with an explicit α (used by E-IOTA and Hybrid).
-    pub(crate) fn select_with_alpha<V: TangleView>(
+    pub(crate) fn select_with_alpha<V: CumulativeWeights>(
         &mut self,
         view: &V,
         alpha: f64,
         request: TipRequest,
         rng: &mut dyn RngCore,
     ) -> Result<Selection, SelectError> {
-        check_weights(view, alpha)?;
+        check_not_empty(view)?;
         let start = resolve_start(view, self.start, rng)?;
         let (max_steps, buf) = (self.max_steps, &mut self.buf);
         collect_draws(view, request, rng, |rng| {
-            walk(view, start, alpha, max_steps, rng, buf, None)
+            walk(
+                view,
+                |y| view.cumulative_weight(y),
+                start,
+                alpha,
+                max_steps,
+                rng,
+                buf,
+                None,
+            )
         })
     }
 }
 
-impl<V: TangleView> TipSelector<V> for Mcmc {
+impl<V: CumulativeWeights> TipSelector<V> for Mcmc {
     fn select(
         &mut self,
         view: &V,

@@ -10,7 +10,7 @@ mod urw;
 
 pub(crate) use engine::walk;
 pub use mcmc::Mcmc;
-pub(crate) use mcmc::{check_alpha, check_weights};
+pub(crate) use mcmc::{check_alpha, check_not_empty};
 pub use start::WalkStart;
 pub(crate) use start::resolve_start;
 pub(crate) use step::StepBuf;

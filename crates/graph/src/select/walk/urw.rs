@@ -11,7 +11,8 @@ use crate::view::TangleView;
 
 /// URW: the unweighted random walk (Popov, whitepaper): from the start, move to a uniformly
 /// chosen direct approver until a tip is reached. Each of the `k` tips is one walk from the
-/// same start (resolved once per selection). Parameters: the start and a step budget.
+/// same start (resolved once per selection). Parameters: the start and a step budget. Needs
+/// only the structure of the view, no weights.
 #[derive(Clone, Debug)]
 pub struct Urw {
     start: WalkStart,
@@ -44,7 +45,16 @@ impl Urw {
         rng: &mut dyn RngCore,
         path: Option<&mut Vec<Handle>>,
     ) -> Result<Handle, SelectError> {
-        walk(view, start, 0.0, self.max_steps, rng, &mut self.buf, path)
+        walk(
+            view,
+            |_| 0,
+            start,
+            0.0,
+            self.max_steps,
+            rng,
+            &mut self.buf,
+            path,
+        )
     }
 }
 
@@ -58,7 +68,7 @@ impl<V: TangleView> TipSelector<V> for Urw {
         let start = resolve_start(view, self.start, rng)?;
         let (max_steps, buf) = (self.max_steps, &mut self.buf);
         collect_draws(view, request, rng, |rng| {
-            walk(view, start, 0.0, max_steps, rng, buf, None)
+            walk(view, |_| 0, start, 0.0, max_steps, rng, buf, None)
         })
     }
 }
