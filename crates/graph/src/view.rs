@@ -99,6 +99,74 @@ pub trait TangleView {
 
 /// A view that knows every vertex's cumulative weight: what weighted walks (MCMC, Hybrid,
 /// E-IOTA) read at every step.
+///
+/// A selector that needs weights says so in its bounds. On a view with only the structure, an
+/// unweighted walk runs:
+/// ```
+/// use rand_chacha::ChaCha8Rng;
+/// use rand_core::SeedableRng;
+/// use tangle_graph::select::{Mcmc, TipRequest, TipSelector, Urw, WalkStart};
+/// use tangle_graph::{Config, Handle, Tangle, TangleView};
+///
+/// /// A view with the structure of a tangle and nothing else.
+/// struct Bare<'a>(&'a Tangle<u64>);
+///
+/// impl TangleView for Bare<'_> {
+///     type Id = u64;
+///     fn len(&self) -> usize { self.0.len() }
+///     fn id(&self, v: Handle) -> u64 { self.0.id(v) }
+///     fn handle(&self, id: &u64) -> Option<Handle> { self.0.handle(id) }
+///     fn parents(&self, v: Handle) -> &[Handle] { self.0.parents(v) }
+///     fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_ { self.0.approvers(v) }
+///     fn approver_count(&self, v: Handle) -> usize { self.0.approver_count(v) }
+///     fn tips(&self) -> &[Handle] { self.0.tips() }
+///     fn own_weight(&self, v: Handle) -> u64 { self.0.own_weight(v) }
+///     fn height(&self, v: Handle) -> u32 { self.0.height(v) }
+///     fn time(&self, v: Handle) -> u64 { self.0.time(v) }
+///     fn latest_time(&self) -> u64 { self.0.latest_time() }
+///     fn is_solid_entry_point(&self, v: Handle) -> bool { self.0.is_solid_entry_point(v) }
+/// }
+///
+/// let mut tangle: Tangle<u64> = Tangle::new(Config::default());
+/// let genesis = tangle.add_solid_entry_point(0, 1, 0, None).unwrap();
+/// tangle.insert_solid(1, &[genesis], 1, 1).unwrap();
+/// let mut rng = ChaCha8Rng::seed_from_u64(1);
+/// let tips = Urw::new(WalkStart::Oldest).select(&Bare(&tangle), TipRequest::PAIR, &mut rng);
+/// assert_eq!(tips.unwrap().as_slice(), &[Handle::new(1)]);
+/// ```
+/// while MCMC on the same view does not compile:
+/// ```compile_fail,E0277
+/// use rand_chacha::ChaCha8Rng;
+/// use rand_core::SeedableRng;
+/// use tangle_graph::select::{Mcmc, TipRequest, TipSelector, Urw, WalkStart};
+/// use tangle_graph::{Config, Handle, Tangle, TangleView};
+///
+/// /// A view with the structure of a tangle and nothing else.
+/// struct Bare<'a>(&'a Tangle<u64>);
+///
+/// impl TangleView for Bare<'_> {
+///     type Id = u64;
+///     fn len(&self) -> usize { self.0.len() }
+///     fn id(&self, v: Handle) -> u64 { self.0.id(v) }
+///     fn handle(&self, id: &u64) -> Option<Handle> { self.0.handle(id) }
+///     fn parents(&self, v: Handle) -> &[Handle] { self.0.parents(v) }
+///     fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_ { self.0.approvers(v) }
+///     fn approver_count(&self, v: Handle) -> usize { self.0.approver_count(v) }
+///     fn tips(&self) -> &[Handle] { self.0.tips() }
+///     fn own_weight(&self, v: Handle) -> u64 { self.0.own_weight(v) }
+///     fn height(&self, v: Handle) -> u32 { self.0.height(v) }
+///     fn time(&self, v: Handle) -> u64 { self.0.time(v) }
+///     fn latest_time(&self) -> u64 { self.0.latest_time() }
+///     fn is_solid_entry_point(&self, v: Handle) -> bool { self.0.is_solid_entry_point(v) }
+/// }
+///
+/// let mut tangle: Tangle<u64> = Tangle::new(Config::default());
+/// let genesis = tangle.add_solid_entry_point(0, 1, 0, None).unwrap();
+/// tangle.insert_solid(1, &[genesis], 1, 1).unwrap();
+/// let mut rng = ChaCha8Rng::seed_from_u64(1);
+/// let mut mcmc = Mcmc::new(0.1, WalkStart::Oldest).unwrap();
+/// let _ = mcmc.select(&Bare(&tangle), TipRequest::PAIR, &mut rng);
+/// ```
 pub trait CumulativeWeights: TangleView {
     /// Cumulative weight: the own weight of `v` plus that of every direct or indirect
     /// approver. Exact; walks call it for every candidate approver, so it should be cheap for
