@@ -3,7 +3,7 @@
 use core::fmt::Write;
 
 use crate::id::Handle;
-use crate::view::TangleView;
+use crate::view::MilestoneMarks;
 
 /// What to draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +35,7 @@ fn escape(s: &str) -> String {
 /// Renders the window as a DOT digraph. Edges point from a vertex to the parents it approves
 /// (time flows right to left, as in the whitepaper's figures). Tips and confirmed vertices
 /// (those with a milestone index) are filled; `label` names each vertex.
-pub fn to_dot<V: TangleView>(
+pub fn to_dot<V: MilestoneMarks>(
     view: &V,
     options: &DotOptions,
     mut label: impl FnMut(Handle, &V::Id) -> String,

@@ -2,8 +2,10 @@
 //!
 //! One graph and one set of algorithms serve both the discrete-event simulator and a node
 //! handling real messages: the graph is generic over the vertex id (`MessageId` on the node
-//! path, an integer in simulations) and the algorithms see it only through the read-only
-//! [`TangleView`] trait, with the RNG supplied by the caller.
+//! path, an integer in simulations) and the algorithms see it only through read-only
+//! capability traits, with the RNG supplied by the caller: [`TangleView`] (the structure),
+//! [`CumulativeWeights`] (what weighted walks add) and [`MilestoneMarks`] (what TIP-3 scoring
+//! adds). A selector's bounds say which it needs.
 //!
 //! # What is here
 //! * [`Tangle`]: an arena DAG with `u32` [`Handle`]s in topological order. Vertices arrive in
@@ -49,16 +51,24 @@
 //! not by the number of instructions.
 //!
 //! # Features
-//! None. The crate uses `std` (hash maps for the orphan pool, a random hash key) but no
-//! threads, clocks or global state.
+//! * `petgraph` (off by default): petgraph's visit traits for `&Tangle` ([`petgraph_visit`]:
+//!   parents are outgoing neighbours, approvers incoming), so petgraph's algorithms run on the
+//!   arena; re-exports `petgraph`.
+//!
+//! The crate uses `std` (hash maps for the orphan pool, a random hash key) but no threads,
+//! clocks or global state.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod ancestor_search;
+mod arena;
 pub mod dot;
 mod error;
 mod id;
 mod index;
 mod orphans;
+#[cfg(feature = "petgraph")]
+pub mod petgraph_visit;
 pub mod select;
 mod tangle;
 pub mod traverse;
@@ -70,7 +80,12 @@ pub use error::{InsertError, ReferenceError};
 pub use id::{Handle, IdHashBuilder, IdHasher, VertexId};
 pub use orphans::OrphanStats;
 pub use tangle::{Approvers, Config, Insertion, MAX_PARENTS, MemoryUsage, Tangle};
-pub use view::TangleView;
+pub use view::{CumulativeWeights, MilestoneMarks, TangleView};
 
 /// The RNG trait selectors take, re-exported so callers use the same `rand_core` version.
 pub use rand_core;
+
+/// petgraph, re-exported (feature `petgraph`) so callers run its algorithms on `&Tangle` with
+/// the version whose traits [`petgraph_visit`] implements.
+#[cfg(feature = "petgraph")]
+pub use petgraph;

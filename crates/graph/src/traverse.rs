@@ -4,8 +4,29 @@
 //! nothing: marks are generation counters (bump a number to "clear" them), not a `HashSet`.
 
 use crate::id::Handle;
-use crate::tangle::Marks;
 use crate::view::TangleView;
+
+/// Visited marks by generation counter: starting a traversal is O(1) (bump the generation)
+/// instead of clearing a set.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Marks {
+    pub(crate) stamp: u32,
+    pub(crate) marks: Vec<u32>,
+}
+
+impl Marks {
+    pub(crate) fn next_stamp(&mut self, len: usize) -> u32 {
+        if self.marks.len() < len {
+            self.marks.resize(len, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.marks.iter_mut().for_each(|m| *m = 0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+}
 
 /// Reusable buffers for cone iteration. One traversal can serve any number of cones (one at a
 /// time) over views of any size.
@@ -150,46 +171,6 @@ impl<V: TangleView> Iterator for Cone<'_, V> {
             }
         }
     }
-}
-
-/// Depth-first search from `b` towards `a`, pruned by handle (a vertex older than `a` cannot
-/// have `a` as an ancestor) and by height (every descendant of `a` is strictly higher than
-/// `a`). `shortcut(u)` may prove `a ∈ past(u)` early.
-pub(crate) fn search_ancestor<V: TangleView + ?Sized>(
-    view: &V,
-    a: Handle,
-    b: Handle,
-    shortcut: impl Fn(Handle) -> bool,
-) -> bool {
-    let base = a.get();
-    let span = (b.get() - base) as usize + 1;
-    let mut seen = vec![0u64; span.div_ceil(64)];
-    let height_a = view.height(a);
-    let mut stack = vec![b];
-    while let Some(u) = stack.pop() {
-        for &p in view.parents(u) {
-            if p == a {
-                return true;
-            }
-            if p < a {
-                continue;
-            }
-            let off = (p.get() - base) as usize;
-            let (word, bit) = (off / 64, 1u64 << (off % 64));
-            if seen[word] & bit != 0 {
-                continue;
-            }
-            seen[word] |= bit;
-            if view.height(p) <= height_a {
-                continue;
-            }
-            if shortcut(p) {
-                return true;
-            }
-            stack.push(p);
-        }
-    }
-    false
 }
 
 /// Longest path from `v` up to a tip, by dynamic programming over the future cone in

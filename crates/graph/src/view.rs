@@ -1,12 +1,16 @@
-//! The read-only view that tip selectors and traversals are written against.
+//! The read-only views that tip selectors and traversals are written against, one trait per
+//! capability: the structure ([`TangleView`]), cumulative weights ([`CumulativeWeights`]) and
+//! milestone marks ([`MilestoneMarks`]). An algorithm names in its bounds the capabilities it
+//! reads, so a view that lacks one is refused by the compiler rather than at run time.
 
 use crate::id::{Handle, VertexId};
-use crate::tangle::Tangle;
 
-/// A read-only view of a Tangle: what tip-selection algorithms may look at.
+/// A read-only view of a Tangle's structure: what every tip-selection algorithm may look at.
+/// Weighted walks also need [`CumulativeWeights`], milestone-based scoring
+/// [`MilestoneMarks`].
 ///
-/// Algorithms are written against this trait rather than against [`Tangle`] (the petgraph
-/// lesson), so a simulator, a node or a researcher's own structure can host them.
+/// Algorithms are written against this trait rather than against [`Tangle`](crate::Tangle)
+/// (the petgraph lesson), so a simulator, a node or a researcher's own structure can host them.
 ///
 /// # Contract for implementors
 /// * Handles are `0..len()`, and **topological**: every parent has a smaller handle than its
@@ -50,7 +54,7 @@ pub trait TangleView {
     /// iterator: a step then weighs up to four approvers without branching on their number
     /// (an unpredictable branch on a Tangle, measured in docs/BENCHMARKS.md). Walks treat
     /// any slot at or past [`len`](TangleView::len) as empty. The default collects the
-    /// iterator; [`Tangle`] reads its inline slots.
+    /// iterator; [`Tangle`](crate::Tangle) reads its inline slots.
     fn first_approvers(&self, v: Handle) -> [Handle; 4] {
         let mut slots = [Handle::new(u32::MAX); 4];
         for (slot, a) in slots.iter_mut().zip(self.approvers(v)) {
@@ -65,10 +69,6 @@ pub trait TangleView {
     /// Own weight.
     fn own_weight(&self, v: Handle) -> u64;
 
-    /// Cumulative weight (own weight plus that of every direct or indirect approver), or
-    /// `None` when the view does not maintain it.
-    fn cumulative_weight(&self, v: Handle) -> Option<u64>;
-
     /// Longest path down to a root (roots have height 0).
     fn height(&self, v: Handle) -> u32;
 
@@ -77,9 +77,6 @@ pub trait TangleView {
 
     /// Latest arrival time in the view (the reference "now" of age-based rules).
     fn latest_time(&self) -> u64;
-
-    /// Index of the milestone that referenced `v`, if any.
-    fn milestone_index(&self, v: Handle) -> Option<u32>;
 
     /// Is `v` a solid entry point (a root standing for a pruned past)?
     fn is_solid_entry_point(&self, v: Handle) -> bool;
@@ -90,90 +87,98 @@ pub trait TangleView {
         if a >= b || self.height(a) >= self.height(b) {
             return false;
         }
-        crate::traverse::search_ancestor(self, a, b, |_| false)
+        crate::ancestor_search::search_ancestor(
+            |u| self.parents(u),
+            |u| self.height(u),
+            a,
+            b,
+            |_| false,
+        )
     }
 }
 
-impl<I: VertexId> TangleView for Tangle<I> {
-    type Id = I;
+/// A view that knows every vertex's cumulative weight: what weighted walks (MCMC, Hybrid,
+/// E-IOTA) read at every step.
+///
+/// A selector that needs weights says so in its bounds. On a view with only the structure, an
+/// unweighted walk runs:
+/// ```
+/// use rand_chacha::ChaCha8Rng;
+/// use rand_core::SeedableRng;
+/// use tangle_graph::select::{Mcmc, TipRequest, TipSelector, Urw, WalkStart};
+/// use tangle_graph::{Config, Handle, Tangle, TangleView};
+///
+/// /// A view with the structure of a tangle and nothing else.
+/// struct Bare<'a>(&'a Tangle<u64>);
+///
+/// impl TangleView for Bare<'_> {
+///     type Id = u64;
+///     fn len(&self) -> usize { self.0.len() }
+///     fn id(&self, v: Handle) -> u64 { self.0.id(v) }
+///     fn handle(&self, id: &u64) -> Option<Handle> { self.0.handle(id) }
+///     fn parents(&self, v: Handle) -> &[Handle] { self.0.parents(v) }
+///     fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_ { self.0.approvers(v) }
+///     fn approver_count(&self, v: Handle) -> usize { self.0.approver_count(v) }
+///     fn tips(&self) -> &[Handle] { self.0.tips() }
+///     fn own_weight(&self, v: Handle) -> u64 { self.0.own_weight(v) }
+///     fn height(&self, v: Handle) -> u32 { self.0.height(v) }
+///     fn time(&self, v: Handle) -> u64 { self.0.time(v) }
+///     fn latest_time(&self) -> u64 { self.0.latest_time() }
+///     fn is_solid_entry_point(&self, v: Handle) -> bool { self.0.is_solid_entry_point(v) }
+/// }
+///
+/// let mut tangle: Tangle<u64> = Tangle::new(Config::default());
+/// let genesis = tangle.add_solid_entry_point(0, 1, 0, None).unwrap();
+/// tangle.insert_solid(1, &[genesis], 1, 1).unwrap();
+/// let mut rng = ChaCha8Rng::seed_from_u64(1);
+/// let tips = Urw::new(WalkStart::Oldest).select(&Bare(&tangle), TipRequest::PAIR, &mut rng);
+/// assert_eq!(tips.unwrap().as_slice(), &[Handle::new(1)]);
+/// ```
+/// while MCMC on the same view does not compile:
+/// ```compile_fail,E0277
+/// use rand_chacha::ChaCha8Rng;
+/// use rand_core::SeedableRng;
+/// use tangle_graph::select::{Mcmc, TipRequest, TipSelector, Urw, WalkStart};
+/// use tangle_graph::{Config, Handle, Tangle, TangleView};
+///
+/// /// A view with the structure of a tangle and nothing else.
+/// struct Bare<'a>(&'a Tangle<u64>);
+///
+/// impl TangleView for Bare<'_> {
+///     type Id = u64;
+///     fn len(&self) -> usize { self.0.len() }
+///     fn id(&self, v: Handle) -> u64 { self.0.id(v) }
+///     fn handle(&self, id: &u64) -> Option<Handle> { self.0.handle(id) }
+///     fn parents(&self, v: Handle) -> &[Handle] { self.0.parents(v) }
+///     fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_ { self.0.approvers(v) }
+///     fn approver_count(&self, v: Handle) -> usize { self.0.approver_count(v) }
+///     fn tips(&self) -> &[Handle] { self.0.tips() }
+///     fn own_weight(&self, v: Handle) -> u64 { self.0.own_weight(v) }
+///     fn height(&self, v: Handle) -> u32 { self.0.height(v) }
+///     fn time(&self, v: Handle) -> u64 { self.0.time(v) }
+///     fn latest_time(&self) -> u64 { self.0.latest_time() }
+///     fn is_solid_entry_point(&self, v: Handle) -> bool { self.0.is_solid_entry_point(v) }
+/// }
+///
+/// let mut tangle: Tangle<u64> = Tangle::new(Config::default());
+/// let genesis = tangle.add_solid_entry_point(0, 1, 0, None).unwrap();
+/// tangle.insert_solid(1, &[genesis], 1, 1).unwrap();
+/// let mut rng = ChaCha8Rng::seed_from_u64(1);
+/// let mut mcmc = Mcmc::new(0.1, WalkStart::Oldest).unwrap();
+/// let _ = mcmc.select(&Bare(&tangle), TipRequest::PAIR, &mut rng);
+/// ```
+pub trait CumulativeWeights: TangleView {
+    /// Cumulative weight: the own weight of `v` plus that of every direct or indirect
+    /// approver. Exact; walks call it for every candidate approver, so it should be cheap for
+    /// recent vertices. [`Tangle`](crate::Tangle) answers in O(1) from its checkpoints or
+    /// weight window, and by a search of the future cone where it keeps none (see
+    /// [`Config::track_cumulative_weight`](crate::Config::track_cumulative_weight)).
+    fn cumulative_weight(&self, v: Handle) -> u64;
+}
 
-    #[inline]
-    fn len(&self) -> usize {
-        Tangle::len(self)
-    }
-
-    #[inline]
-    fn id(&self, v: Handle) -> I {
-        Tangle::id(self, v)
-    }
-
-    #[inline]
-    fn handle(&self, id: &I) -> Option<Handle> {
-        Tangle::handle(self, id)
-    }
-
-    #[inline]
-    fn parents(&self, v: Handle) -> &[Handle] {
-        Tangle::parents(self, v)
-    }
-
-    #[inline]
-    fn approvers(&self, v: Handle) -> impl Iterator<Item = Handle> + '_ {
-        Tangle::approvers(self, v)
-    }
-
-    #[inline]
-    fn approver_count(&self, v: Handle) -> usize {
-        Tangle::approver_count(self, v)
-    }
-
-    #[inline]
-    fn first_approvers(&self, v: Handle) -> [Handle; 4] {
-        Tangle::first_approvers(self, v)
-    }
-
-    #[inline]
-    fn tips(&self) -> &[Handle] {
-        Tangle::tips(self)
-    }
-
-    #[inline]
-    fn own_weight(&self, v: Handle) -> u64 {
-        Tangle::own_weight(self, v)
-    }
-
-    #[inline]
-    fn cumulative_weight(&self, v: Handle) -> Option<u64> {
-        Tangle::cumulative_weight(self, v)
-    }
-
-    #[inline]
-    fn height(&self, v: Handle) -> u32 {
-        Tangle::height(self, v)
-    }
-
-    #[inline]
-    fn time(&self, v: Handle) -> u64 {
-        Tangle::time(self, v)
-    }
-
-    #[inline]
-    fn latest_time(&self) -> u64 {
-        Tangle::latest_time(self)
-    }
-
-    #[inline]
-    fn milestone_index(&self, v: Handle) -> Option<u32> {
-        Tangle::milestone_index(self, v)
-    }
-
-    #[inline]
-    fn is_solid_entry_point(&self, v: Handle) -> bool {
-        Tangle::is_solid_entry_point(self, v)
-    }
-
-    #[inline]
-    fn is_ancestor(&self, a: Handle, b: Handle) -> bool {
-        Tangle::is_ancestor(self, a, b)
-    }
+/// A view that knows which milestone referenced each vertex: what TIP-3 scoring and the DOT
+/// export read.
+pub trait MilestoneMarks: TangleView {
+    /// Index of the milestone that referenced `v`, if any.
+    fn milestone_index(&self, v: Handle) -> Option<u32>;
 }

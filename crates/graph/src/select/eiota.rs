@@ -4,7 +4,7 @@ use rand_core::RngCore;
 
 use super::walk::check_alpha;
 use super::{Mcmc, SelectError, Selection, TipRequest, TipSelector, WalkStart, sample};
-use crate::view::TangleView;
+use crate::view::CumulativeWeights;
 
 /// E-IOTA (Bu et al., *Metamorphic IOTA*): each selection first draws α from a finite mixture
 /// — typically α = 0 (a cheap unweighted walk that gives left-behind tips a chance), a low α
@@ -14,7 +14,7 @@ use crate::view::TangleView;
 /// Parameters: the mixture as `(probability, α)` pairs (probabilities non-negative, summing to
 /// 1 within 1e-9), the walk start and the step budget. The paper's three-way form is
 /// [`EIota::three_way`]; its probabilities and α values are left to the caller, as they are
-/// tuned per network in the paper. Needs cumulative weights when some α > 0.
+/// tuned per network in the paper. Runs on views with [`CumulativeWeights`].
 #[derive(Clone, Debug)]
 pub struct EIota {
     mixture: Vec<(f64, f64)>,
@@ -110,7 +110,7 @@ impl EIota {
     }
 }
 
-impl<V: TangleView> TipSelector<V> for EIota {
+impl<V: CumulativeWeights> TipSelector<V> for EIota {
     fn select(
         &mut self,
         view: &V,

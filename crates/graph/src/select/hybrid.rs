@@ -2,10 +2,10 @@
 
 use rand_core::RngCore;
 
-use super::walk::{StepBuf, check_alpha, check_weights, resolve_start, walk};
+use super::walk::{StepBuf, check_alpha, check_not_empty, resolve_start, walk};
 use super::{SelectError, Selection, TipRequest, TipSelector, WalkStart, sample};
 use crate::id::Handle;
-use crate::view::TangleView;
+use crate::view::CumulativeWeights;
 
 /// Hybrid tip selection (Ferraro, King & Shorten): one tip by an MCMC walk with α > 0 — which
 /// keeps the protection of weighted walks against lazy and parasite attachments — and the other
@@ -14,7 +14,7 @@ use crate::view::TangleView;
 ///
 /// Parameters: α > 0, the walk start and budget, and how many of the `k` tips are walked
 /// (default 1; the rest are uniform and, in the default distinct mode, differ from the walked
-/// ones). Needs cumulative weights.
+/// ones). Runs on views with [`CumulativeWeights`].
 #[derive(Clone, Debug)]
 pub struct Hybrid {
     alpha: f64,
@@ -58,14 +58,14 @@ impl Hybrid {
     }
 }
 
-impl<V: TangleView> TipSelector<V> for Hybrid {
+impl<V: CumulativeWeights> TipSelector<V> for Hybrid {
     fn select(
         &mut self,
         view: &V,
         request: TipRequest,
         rng: &mut dyn RngCore,
     ) -> Result<Selection, SelectError> {
-        check_weights(view, self.alpha)?;
+        check_not_empty(view)?;
         let tips = view.tips();
         if tips.is_empty() {
             return Err(SelectError::NoTips);
@@ -77,6 +77,7 @@ impl<V: TangleView> TipSelector<V> for Hybrid {
         for _ in 0..walked {
             let t = walk(
                 view,
+                |y| view.cumulative_weight(y),
                 start,
                 self.alpha,
                 self.max_steps,

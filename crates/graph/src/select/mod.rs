@@ -71,7 +71,9 @@ pub enum SelectError {
     /// `k` outside 1..=8.
     #[error("request rule: {0} tips requested, a vertex has 1..=8 parents")]
     InvalidCount(usize),
-    /// A weighted selector ran on a view without cumulative weights.
+    /// A weighted selector ran on a view without cumulative weights. The selectors of this
+    /// crate state that need in their bounds ([`CumulativeWeights`](crate::CumulativeWeights))
+    /// and never return it; a custom selector over views that may lack weights can.
     #[error("weight rule: the view does not maintain cumulative weights")]
     NoCumulativeWeight,
     /// A parameter outside its domain (checked when the selector is built).

@@ -7,7 +7,7 @@ use rand_core::RngCore;
 use super::urts::uniform_from;
 use super::{SelectError, Selection, TipRequest, TipSelector};
 use crate::id::{Handle, IdHashBuilder};
-use crate::view::TangleView;
+use crate::view::MilestoneMarks;
 
 /// TIP-3 score of a tip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -271,7 +271,7 @@ impl Tip3 {
 
     /// `(OMRSI, YMRSI)` of `v` under the current milestone marks. A referenced vertex is its
     /// own root; an unreferenced root (no parents, no milestone) counts as index 0.
-    pub fn root_indexes<V: TangleView>(&mut self, view: &V, v: Handle) -> (u32, u32) {
+    pub fn root_indexes<V: MilestoneMarks>(&mut self, view: &V, v: Handle) -> (u32, u32) {
         if let Some(i) = view.milestone_index(v) {
             return (i, i);
         }
@@ -322,7 +322,7 @@ impl Tip3 {
     }
 
     /// The TIP-3 score of `v` against the current LSMI.
-    pub fn score<V: TangleView>(&mut self, view: &V, v: Handle) -> Score {
+    pub fn score<V: MilestoneMarks>(&mut self, view: &V, v: Handle) -> Score {
         let (omrsi, ymrsi) = self.root_indexes(view, v);
         let c = &self.config;
         if self.lsmi.saturating_sub(ymrsi) > c.ymrsi_delta
@@ -338,7 +338,7 @@ impl Tip3 {
 
     /// A vertex became solid at time `now`: its parents count one more approver (and may leave
     /// their pools), and it enters the pool of its score.
-    pub fn on_solid<V: TangleView>(&mut self, view: &V, v: Handle, now: u64) {
+    pub fn on_solid<V: MilestoneMarks>(&mut self, view: &V, v: Handle, now: u64) {
         for &p in view.parents(v) {
             self.non_lazy.approved(p, now);
             self.semi_lazy.approved(p, now);
@@ -353,7 +353,7 @@ impl Tip3 {
 
     /// A new latest solid milestone: root indexes are recomputed (lazily), every pooled tip is
     /// rescored and moves pool or leaves, and expired tips are dropped.
-    pub fn on_milestone<V: TangleView>(&mut self, view: &V, lsmi: u32, now: u64) {
+    pub fn on_milestone<V: MilestoneMarks>(&mut self, view: &V, lsmi: u32, now: u64) {
         self.lsmi = lsmi;
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
@@ -392,7 +392,7 @@ impl Tip3 {
     }
 }
 
-impl<V: TangleView> TipSelector<V> for Tip3 {
+impl<V: MilestoneMarks> TipSelector<V> for Tip3 {
     fn select(
         &mut self,
         view: &V,
