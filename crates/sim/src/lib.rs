@@ -152,19 +152,32 @@ mod config;
 mod ensemble;
 mod metrics;
 pub mod output;
+mod render;
 mod report;
 mod run;
 mod scenario;
+mod selector;
+mod shard;
+mod totals;
 
 pub use config::{Delay, Edges, SimConfig, Weights};
 pub use ensemble::{EnsembleReport, Estimate, derive_seed};
-pub use metrics::{Confirmation, CwGrowth, MetricsConfig, Series, TipPoint};
+pub use metrics::{
+    Confirmation, CwGrowth, MAX_SELECTOR_CONFIDENCE, MetricsConfig, Series, TipPoint,
+};
+pub use render::Summary;
 pub use report::{SimReport, WeightWindowUse};
 pub use run::{PROGRESS_EVERY, Progress, SimTangle, Simulation, TICKS_PER_UNIT};
 pub use scenario::{
     CONFLICT_RETRIES, Outcome, ParasiteChain, ParasiteShape, Scenario, ScenarioEnsemble,
     ScenarioReport, Splitting, TipSpam,
 };
+pub use selector::{
+    AUTO_WINDOW_MAX, Algorithm, DEFAULT_ALPHA, DEFAULT_HPS_WINDOW, DEFAULT_WALK_DEPTH,
+    EIOTA_MIXTURE, SelectorSpec, SpecError, SpecSelector,
+};
+pub use shard::{EnsembleTotals, Header, RunHeader, ScenarioHeader, Shard, ShardError, ShardRun};
+pub use totals::{ExactSum, Moments};
 
 use tangle_graph::InsertError;
 use tangle_graph::select::SelectError;
