@@ -118,8 +118,20 @@
 //! # Ensembles
 //! [`Simulation::run_ensemble`] runs `R` seeds derived from one ([`derive_seed`]) on scoped
 //! threads — the only place the crate starts threads, and only when asked — and reports the
-//! mean and Student 95 % confidence interval of each scalar metric ([`Estimate`]). Results are
-//! bit-for-bit the same whatever the thread count.
+//! mean and Student 95 % confidence interval of each scalar metric ([`Estimate`]). It keeps
+//! running totals ([`EnsembleTotals`]: count, exact sum and exact sum of squares per metric,
+//! [`ExactSum`], [`Moments`]), so memory does not grow with `R`, and results are bit-for-bit
+//! the same whatever the thread count. [`Simulation::run_ensemble_shard`] (and
+//! [`Simulation::run_scenario_shard`]) run shard `K` of `N` ([`Shard`]) with the seeds of the
+//! whole ensemble; [`EnsembleTotals::merge`] adds shards (their JSON form keeps every bit) into
+//! exactly the totals of one machine — the ensemble can be spread over a cluster's array job.
+//!
+//! # Selectors and reports as the command line has them
+//! [`SelectorSpec`] names a built-in selector with `tangle simulate`'s parameters and defaults
+//! (RURTS' Δ = `5h + 10/λ`, E-IOTA's mixture [`EIOTA_MIXTURE`], the automatic weight window)
+//! and builds it ([`SpecSelector`]); [`Summary`] renders a run, a scenario run or an ensemble's
+//! totals as the command line's text ([`Display`](std::fmt::Display)) or JSON
+//! ([`serde::Serialize`]).
 //!
 //! # Output and progress
 //! [`output`] writes the `--out` files: CSV series (tips over time, cumulative-weight growth,
