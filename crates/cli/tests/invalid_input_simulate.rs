@@ -108,6 +108,15 @@ fn merge_refuses_bad_shard_sets() {
         &["simulate", "merge", &garbage.display().to_string()],
         "--shard",
     );
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&one).expect("read")).expect("JSON");
+    forged["shards"] = serde_json::json!([0]);
+    let forged_file = dir.join("forged.json");
+    std::fs::write(&forged_file, forged.to_string()).expect("write");
+    check(
+        &["simulate", "merge", &forged_file.display().to_string()],
+        "invalid totals",
+    );
     let absent = dir.join("absent.json").display().to_string();
     check(&["simulate", "merge", &absent], "absent.json");
 }

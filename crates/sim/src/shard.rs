@@ -42,15 +42,13 @@ use crate::scenario::{Outcome, Scenario, ScenarioReport};
 use crate::selector::SelectorSpec;
 use crate::totals::{ExactSum, Moments};
 
-/// Shard `index` of `count` (1-based, text form `K/N`): runs
+/// Shard `K` of `N` (1-based, text form `K/N`, checked when built): runs
 /// `⌊(K−1)·R/N⌋ .. ⌊K·R/N⌋` of an ensemble of `R`. With a batch scheduler's array job, shard
 /// `K` is the task's index (Slurm: `--array=1-N`, `--shard $SLURM_ARRAY_TASK_ID/N`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
-    /// `K`, in `1..=count`.
-    pub index: u32,
-    /// `N ≥ 1`.
-    pub count: u32,
+    index: u32,
+    count: u32,
 }
 
 /// Why shards cannot be formed or combined. Each variant names the rule.
@@ -73,6 +71,9 @@ pub enum ShardError {
     /// The same shard twice.
     #[error("merge rule: shard {0} appears twice")]
     Duplicate(u32),
+    /// Totals that no shard run can have produced.
+    #[error("shard rule: invalid totals ({0})")]
+    Invalid(&'static str),
     /// Some shards are missing.
     #[error("merge rule: shards {missing:?} of {count} are missing")]
     Incomplete {
@@ -87,7 +88,7 @@ impl Shard {
     /// The whole ensemble: shard 1 of 1.
     pub const WHOLE: Shard = Shard { index: 1, count: 1 };
 
-    /// Shard `index` of `count`, checked.
+    /// Shard `index` of `count`: `1 ≤ index ≤ count`.
     pub fn new(index: u32, count: u32) -> Result<Self, ShardError> {
         if count == 0 || index == 0 || index > count {
             return Err(ShardError::Syntax(format!("{index}/{count}")));
@@ -95,8 +96,19 @@ impl Shard {
         Ok(Shard { index, count })
     }
 
+    /// `K`, in `1..=N`.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// `N`.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
     /// The runs of an ensemble of `runs` that this shard runs.
     pub fn runs(&self, runs: u32) -> Range<u32> {
+        // `index ≤ count`, so each bound is at most `runs`.
         let bound = |k: u32| (u64::from(k) * u64::from(runs) / u64::from(self.count)) as u32;
         bound(self.index - 1)..bound(self.index)
     }
@@ -321,8 +333,11 @@ impl EnsembleTotals {
         }
     }
 
-    /// Adds the totals of other shards of the same ensemble.
+    /// Adds the totals of other shards of the same ensemble (both checked by
+    /// [`EnsembleTotals::validate`] first).
     pub fn merge(&mut self, other: &EnsembleTotals) -> Result<(), ShardError> {
+        self.validate()?;
+        other.validate()?;
         let same = |name, equal: bool| {
             if equal {
                 Ok(())
@@ -371,8 +386,9 @@ impl EnsembleTotals {
         self.shards.len() == self.shard_count as usize
     }
 
-    /// `Ok` if every shard is in, else the missing ones.
+    /// `Ok` if the totals are valid and every shard is in, else the missing ones.
     pub fn check_complete(&self) -> Result<(), ShardError> {
+        self.validate()?;
         if self.is_complete() {
             return Ok(());
         }
@@ -384,19 +400,35 @@ impl EnsembleTotals {
         })
     }
 
-    /// Runs these totals hold.
+    /// Runs these totals hold (shard indices outside `1..=shard_count`, which
+    /// [`EnsembleTotals::validate`] refuses, count none).
     pub fn runs_done(&self) -> u32 {
         self.shards
             .iter()
-            .map(|&k| {
-                Shard {
-                    index: k,
-                    count: self.shard_count,
-                }
-                .runs(self.runs)
-                .len() as u32
-            })
+            .filter_map(|&k| Shard::new(k, self.shard_count).ok())
+            .map(|shard| shard.runs(self.runs).len() as u32)
             .sum()
+    }
+
+    /// Checks totals read from elsewhere (a shard file): at least one shard, at most one per
+    /// run, indices in `1..=shard_count`, increasing, and no metric counting more values than
+    /// runs.
+    pub fn validate(&self) -> Result<(), ShardError> {
+        let bad = |what| Err(ShardError::Invalid(what));
+        if self.shard_count == 0 || self.shard_count > self.runs {
+            return bad("shard_count must be in 1..=runs");
+        }
+        if self.shards.is_empty()
+            || self.shards.iter().any(|&k| k == 0 || k > self.shard_count)
+            || self.shards.windows(2).any(|w| w[0] >= w[1])
+        {
+            return bad("shards must be increasing indices in 1..=shard_count");
+        }
+        let done = u64::from(self.runs_done());
+        if self.metrics.values().any(|m| m.count > done) {
+            return bad("a metric counts more values than the shards have runs");
+        }
+        Ok(())
     }
 
     /// Mean, standard deviation and 95 % half-width of each metric over the runs that define

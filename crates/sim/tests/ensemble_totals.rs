@@ -166,6 +166,36 @@ fn merge_refuses_foreign_or_repeated_shards() {
     for bad in ["0/2", "3/2", "1/0", "1", "a/b", "1/2/3"] {
         assert!(bad.parse::<Shard>().is_err(), "{bad}");
     }
-    assert_eq!("2/5".parse::<Shard>(), Ok(Shard { index: 2, count: 5 }));
-    assert_eq!(Shard { index: 2, count: 5 }.runs(10), 2..4);
+    let two_of_five = Shard::new(2, 5).expect("shard");
+    assert_eq!("2/5".parse::<Shard>(), Ok(two_of_five));
+    assert_eq!((two_of_five.index(), two_of_five.count()), (2, 5));
+    assert_eq!(two_of_five.runs(10), 2..4);
+    assert_eq!(Shard::new(5, 5).expect("shard").runs(10), 8..10);
+}
+
+#[test]
+fn totals_from_elsewhere_are_checked() {
+    let sim = simulation();
+    let good = sim
+        .run_ensemble_shard(|| Urts, 4, 1, Shard::new(1, 2).expect("shard"), 1)
+        .expect("shard")
+        .totals;
+    good.validate().expect("a shard run's totals are valid");
+    let broken = |f: &dyn Fn(&mut tangle_sim::EnsembleTotals)| {
+        let mut t = good.clone();
+        f(&mut t);
+        assert!(matches!(t.validate(), Err(ShardError::Invalid(_))), "{t:?}");
+        assert!(t.check_complete().is_err());
+        assert!(good.clone().merge(&t).is_err());
+    };
+    broken(&|t| t.shards = vec![0]);
+    broken(&|t| t.shards = vec![3]);
+    broken(&|t| t.shards = vec![]);
+    broken(&|t| t.shard_count = 0);
+    broken(&|t| t.shard_count = 5);
+    broken(&|t| {
+        if let Some(m) = t.metrics.get_mut("mean_tips") {
+            m.count = 3;
+        }
+    });
 }

@@ -290,6 +290,8 @@ pub(crate) enum SimulateError {
     NoAlgorithm,
     #[error("{0}")]
     Shard(#[from] ShardError),
+    #[error("tip selection: {0}")]
+    Spec(SpecError),
     #[error("could not read {file}: {reason}")]
     Read { file: String, reason: String },
 }
@@ -299,11 +301,7 @@ impl From<SpecError> for SimulateError {
         match error {
             SpecError::MaxAge(delta) => SimulateError::MaxAge(delta),
             SpecError::Select(e) => SimulateError::Select(e),
-            // The options are typed: names and values are checked by the parser.
-            other => SimulateError::Read {
-                file: "--tip-selection".to_owned(),
-                reason: other.to_string(),
-            },
+            other => SimulateError::Spec(other),
         }
     }
 }
@@ -428,10 +426,10 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
     let simulation = Simulation::new(config)?.with_metrics(metrics)?;
     let prototype = spec.build(args.lambda, args.delay)?;
     if let Some(shard) = args.shard
-        && shard.count > args.runs
+        && shard.count() > args.runs
     {
         return Err(ShardError::TooManyShards {
-            count: shard.count,
+            count: shard.count(),
             runs: args.runs,
         }
         .into());
@@ -446,14 +444,7 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
     let threads = args.threads.unwrap_or(0);
     let ensemble = args.runs > 1 || args.shard.is_some();
     let shard = args.shard.unwrap_or(Shard::WHOLE);
-    // A shard prints its totals; the whole ensemble prints its report.
-    let finish = |mut totals: EnsembleTotals| -> Result<Result<Summary, String>, SimulateError> {
-        totals.selector = Some(spec.clone());
-        Ok(match args.shard {
-            Some(_) => Err(serde_json::to_string_pretty(&totals)?),
-            None => Ok(Summary::ensemble(&totals)),
-        })
-    };
+    let finish = |totals| ensemble_output(totals, &spec, args.shard.is_some());
 
     if let Some(name) = args.scenario {
         let scenario = scenario(&args, name);
@@ -467,8 +458,8 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
                 threads,
             )?;
             match finish(shard_run.totals)? {
-                Ok(summary) => (summary, shard_run.first.tips),
-                Err(partial) => return Ok(partial),
+                EnsembleOutput::Report(summary) => (summary, shard_run.first.tips),
+                EnsembleOutput::Partial(totals) => return Ok(totals),
             }
         } else {
             let report = simulation.run_scenario(&scenario, &mut prototype.clone(), args.seed)?;
@@ -491,8 +482,8 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
             threads,
         )?;
         match finish(shard_run.totals)? {
-            Ok(summary) => (summary, shard_run.first),
-            Err(partial) => return Ok(partial),
+            EnsembleOutput::Report(summary) => (summary, shard_run.first),
+            EnsembleOutput::Partial(totals) => return Ok(totals),
         }
     } else {
         let report = simulation.run(&mut prototype.clone(), args.seed)?;
@@ -529,6 +520,26 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
     }
 
     print(&summary, args.json)
+}
+
+/// What an ensemble prints: a shard its running totals (JSON, for `simulate merge`), the whole
+/// ensemble its report.
+enum EnsembleOutput {
+    Partial(String),
+    Report(Summary),
+}
+
+fn ensemble_output(
+    mut totals: EnsembleTotals,
+    spec: &SelectorSpec,
+    shard: bool,
+) -> Result<EnsembleOutput, SimulateError> {
+    totals.selector = Some(spec.clone());
+    Ok(if shard {
+        EnsembleOutput::Partial(serde_json::to_string_pretty(&totals)?)
+    } else {
+        EnsembleOutput::Report(Summary::ensemble(&totals))
+    })
 }
 
 /// The report as text, or as one JSON object.
