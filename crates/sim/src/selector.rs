@@ -395,6 +395,45 @@ impl TipSelector<SimTangle> for SpecSelector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn any_spec() -> impl Strategy<Value = SelectorSpec> {
+        (
+            0..Algorithm::ALL.len(),
+            -1e3f64..1e3,
+            any::<u32>(),
+            proptest::option::of(any::<u32>()),
+            proptest::option::of(any::<u32>()),
+            proptest::option::of(-1e6f64..1e6),
+            any::<u32>(),
+        )
+            .prop_map(
+                |(a, alpha, depth, behind, window, max_age, hps)| SelectorSpec {
+                    algorithm: Algorithm::ALL[a],
+                    alpha,
+                    walk_depth: depth,
+                    walk_behind: behind,
+                    weight_window: window,
+                    max_age,
+                    hps_window: hps,
+                },
+            )
+    }
+
+    proptest! {
+        /// The text form keeps everything that matters to the algorithm: the parsed spec has
+        /// the same parameters, weight window and text; the JSON form keeps every field.
+        #[test]
+        fn text_and_json_forms_round_trip(spec in any_spec()) {
+            let text = spec.to_string();
+            let back: SelectorSpec = text.parse().expect("own text parses");
+            prop_assert_eq!(back.to_string(), text);
+            prop_assert_eq!(back.parameters(10.0, 1.0), spec.parameters(10.0, 1.0));
+            prop_assert_eq!(back.effective_weight_window(), spec.effective_weight_window());
+            let json = serde_json::to_string(&spec).expect("serialises");
+            prop_assert_eq!(serde_json::from_str::<SelectorSpec>(&json).expect("parses"), spec);
+        }
+    }
 
     #[test]
     fn text_form_round_trips_and_rejects_nonsense() {
