@@ -229,3 +229,36 @@ fn a_library_user_gets_the_cli_report() {
         assert_eq!(lib_text, cli_text, "{spec}");
     }
 }
+
+#[test]
+fn a_library_user_gets_the_cli_scenario_report() {
+    use tangle::sim::{Scenario, TipSpam};
+    let (cli_json, cli_text) = cli_report(&[
+        "--tip-selection",
+        "urts",
+        "--scenario",
+        "tip-spam",
+        "--attacker-share",
+        "0.3",
+        "--transactions",
+        "2000",
+        "--seed",
+        "5",
+    ]);
+    let spec: SelectorSpec = "urts".parse().expect("spec");
+    let mut config = SimConfig::new(10.0, 1.0, 2, 2000);
+    spec.configure(&mut config);
+    let simulation = Simulation::new(config).expect("valid");
+    let scenario = Scenario::TipSpam(TipSpam {
+        share: 0.3,
+        lazy_age: None,
+    });
+    let mut selector = spec.build(10.0, 1.0).expect("selector");
+    let report = simulation
+        .run_scenario(&scenario, &mut selector, 5)
+        .expect("run");
+    let summary = Summary::scenario(&report, Some(&spec));
+    let lib_json = json_without_clock(&serde_json::to_string_pretty(&summary).expect("JSON"));
+    assert_eq!(lib_json, cli_json);
+    assert_eq!(text_without_clock(&summary.to_string()), cli_text);
+}
