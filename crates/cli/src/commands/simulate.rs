@@ -190,7 +190,8 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "S", default_value_t = 100)]
     cw_samples: u32,
     /// Also measure the confirmation latency by the confidence of the selector under test:
-    /// N selections per check of each sampled transaction during the run (0 = off).
+    /// N selections per check of each sampled transaction during the run (0 = off; at most
+    /// 100000).
     #[arg(long, value_name = "N", default_value_t = 0)]
     confidence_selections: u32,
     /// Run an attack scenario instead of the plain model.
