@@ -4,8 +4,8 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use tangle::crypto::address::{Ed25519Address, Hrp};
-use tangle_wallet::Mnemonic;
-use tangle_wallet::slip10::{DerivationPath, ExtendedKey};
+use tangle::wallet::Mnemonic;
+use tangle::wallet::slip10::{DerivationPath, ExtendedKey};
 
 const PHRASE: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
 

@@ -11,6 +11,7 @@ use tangle_graph::select::TipSelector;
 use crate::SimError;
 use crate::report::SimReport;
 use crate::run::{SimTangle, Simulation};
+use crate::shard::{EnsembleTotals, Shard, ShardRun};
 
 /// Seed of run `r` of an ensemble seeded with `seed`: the SplitMix64 output for
 /// `seed + (r + 1)·γ` (γ = 0x9e37_79b9_7f4a_7c15), so neighbouring ensemble seeds do not
@@ -38,6 +39,21 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// The estimate of `n` values with this mean and sample standard deviation (the
+    /// half-width is Student's; `NaN` for fewer than two values).
+    pub fn from_mean_and_std_dev(mean: f64, std_dev: f64, n: u64) -> Self {
+        let ci95 = if n < 2 {
+            f64::NAN
+        } else {
+            student_t975((n - 1) as usize) * std_dev / (n as f64).sqrt()
+        };
+        Estimate {
+            mean,
+            std_dev,
+            ci95,
+        }
+    }
+
     /// The estimate of `values` (one per run, in run order; the sums run in that order, so
     /// the result does not depend on how runs were spread over threads).
     pub fn of(values: &[f64]) -> Self {
@@ -87,7 +103,9 @@ fn student_t975(df: usize) -> f64 {
     }
 }
 
-/// Results of an ensemble: every run's report (in run order) and the estimates.
+/// Results of an ensemble: the estimates, the mean approvers histogram, run 0's report and
+/// the running totals they come from (the per-run reports are not kept: memory does not grow
+/// with the number of runs).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EnsembleReport {
     /// Number of runs `R`.
@@ -99,17 +117,24 @@ pub struct EnsembleReport {
     /// `confirmation_latency_confidence` and, when measured,
     /// `confirmation_latency_selector_confidence` (keyed by those names; the last five over
     /// the runs that define them).
-    pub estimates: BTreeMap<&'static str, Estimate>,
-    /// Per-run reports, run 0 first.
-    pub reports: Vec<SimReport>,
+    pub estimates: BTreeMap<String, Estimate>,
+    /// Entry `n`: mean over the runs of the share of measured transactions with `n` direct
+    /// approvers.
+    pub approvers_histogram: Vec<f64>,
+    /// Run 0's report (with its series, when recorded).
+    pub first: SimReport,
+    /// The running totals (what a shard of the ensemble would write).
+    #[serde(skip)]
+    pub totals: EnsembleTotals,
 }
 
 impl Simulation {
     /// Runs the simulation `runs` times with seeds [`derive_seed`]`(seed, r)` on `threads`
     /// scoped threads (0 = the machine's available parallelism), each with its own selector
-    /// from `make_selector`. Results do not depend on `threads`: each run is deterministic and
-    /// the summary is computed in run order. The first failing run's error (lowest run number)
-    /// is returned.
+    /// from `make_selector`, keeping running totals
+    /// ([`Simulation::run_ensemble_shard`] with [`Shard::WHOLE`]). Results do not depend on
+    /// `threads`: each run is deterministic and the sums are exact. The first failing run's
+    /// error (lowest run number) is returned.
     pub fn run_ensemble<S, F>(
         &self,
         make_selector: F,
@@ -121,58 +146,15 @@ impl Simulation {
         S: TipSelector<SimTangle>,
         F: Fn() -> S + Sync,
     {
-        if runs == 0 {
-            return Err(SimError::InvalidConfig {
-                name: "runs",
-                reason: "must be at least 1",
-            });
-        }
-        let reports = parallel_runs(runs, threads, make_selector, |selector, r| {
-            self.run(selector, derive_seed(seed, r))
-        })?;
-        let metric = |f: fn(&SimReport) -> f64| -> Estimate {
-            Estimate::of(&reports.iter().map(f).collect::<Vec<_>>())
-        };
-        // Metrics that a run may leave undefined are averaged over the runs that define them.
-        let partial = |f: fn(&SimReport) -> Option<f64>| -> Estimate {
-            Estimate::of(&reports.iter().filter_map(f).collect::<Vec<_>>())
-        };
-        let mut estimates = BTreeMap::new();
-        estimates.insert("mean_tips", metric(|r| r.mean_tips));
-        estimates.insert("mean_global_tips", metric(|r| r.mean_global_tips));
-        estimates.insert(
-            "mean_first_approval_time",
-            metric(|r| r.mean_first_approval_time),
-        );
-        estimates.insert("orphan_rate", metric(|r| r.orphan_rate));
-        estimates.insert("cw_slope", partial(|r| r.cumulative_weight_growth.slope));
-        estimates.insert(
-            "cw_adaptation_time",
-            partial(|r| r.cumulative_weight_growth.adaptation_time),
-        );
-        estimates.insert(
-            "confirmation_latency_weight",
-            partial(|r| r.confirmation.mean_latency_weight),
-        );
-        estimates.insert(
-            "confirmation_latency_confidence",
-            partial(|r| r.confirmation.mean_latency_confidence),
-        );
-        // Opt-in metric: no entry (rather than NaN) when it was not measured.
-        if reports
-            .iter()
-            .any(|r| r.confirmation.selector_confidence_selections > 0)
-        {
-            estimates.insert(
-                "confirmation_latency_selector_confidence",
-                partial(|r| r.confirmation.mean_latency_selector_confidence),
-            );
-        }
+        let ShardRun { totals, first } =
+            self.run_ensemble_shard(make_selector, runs, seed, Shard::WHOLE, threads)?;
         Ok(EnsembleReport {
             runs,
             seed,
-            estimates,
-            reports,
+            estimates: totals.estimates(),
+            approvers_histogram: totals.approvers_histogram(),
+            first,
+            totals,
         })
     }
 }

@@ -118,8 +118,20 @@
 //! # Ensembles
 //! [`Simulation::run_ensemble`] runs `R` seeds derived from one ([`derive_seed`]) on scoped
 //! threads — the only place the crate starts threads, and only when asked — and reports the
-//! mean and Student 95 % confidence interval of each scalar metric ([`Estimate`]). Results are
-//! bit-for-bit the same whatever the thread count.
+//! mean and Student 95 % confidence interval of each scalar metric ([`Estimate`]). It keeps
+//! running totals ([`EnsembleTotals`]: count, exact sum and exact sum of squares per metric,
+//! [`ExactSum`], [`Moments`]), so memory does not grow with `R`, and results are bit-for-bit
+//! the same whatever the thread count. [`Simulation::run_ensemble_shard`] (and
+//! [`Simulation::run_scenario_shard`]) run shard `K` of `N` ([`Shard`]) with the seeds of the
+//! whole ensemble; [`EnsembleTotals::merge`] adds shards (their JSON form keeps every bit) into
+//! exactly the totals of one machine — the ensemble can be spread over a cluster's array job.
+//!
+//! # Selectors and reports as the command line has them
+//! [`SelectorSpec`] names a built-in selector with `tangle simulate`'s parameters and defaults
+//! (RURTS' Δ = `5h + 10/λ`, E-IOTA's mixture [`EIOTA_MIXTURE`], the automatic weight window)
+//! and builds it ([`SpecSelector`]); [`Summary`] renders a run, a scenario run or an ensemble's
+//! totals as the command line's text ([`Display`](std::fmt::Display)) or JSON
+//! ([`serde::Serialize`]).
 //!
 //! # Output and progress
 //! [`output`] writes the `--out` files: CSV series (tips over time, cumulative-weight growth,
@@ -152,19 +164,32 @@ mod config;
 mod ensemble;
 mod metrics;
 pub mod output;
+mod render;
 mod report;
 mod run;
 mod scenario;
+mod selector;
+mod shard;
+mod totals;
 
 pub use config::{Delay, Edges, SimConfig, Weights};
 pub use ensemble::{EnsembleReport, Estimate, derive_seed};
-pub use metrics::{Confirmation, CwGrowth, MetricsConfig, Series, TipPoint};
+pub use metrics::{
+    Confirmation, CwGrowth, MAX_SELECTOR_CONFIDENCE, MetricsConfig, Series, TipPoint,
+};
+pub use render::Summary;
 pub use report::{SimReport, WeightWindowUse};
 pub use run::{PROGRESS_EVERY, Progress, SimTangle, Simulation, TICKS_PER_UNIT};
 pub use scenario::{
     CONFLICT_RETRIES, Outcome, ParasiteChain, ParasiteShape, Scenario, ScenarioEnsemble,
     ScenarioReport, Splitting, TipSpam,
 };
+pub use selector::{
+    AUTO_WINDOW_MAX, Algorithm, DEFAULT_ALPHA, DEFAULT_HPS_WINDOW, DEFAULT_WALK_DEPTH,
+    EIOTA_MIXTURE, SelectorSpec, SpecError, SpecSelector,
+};
+pub use shard::{EnsembleTotals, Header, RunHeader, ScenarioHeader, Shard, ShardError, ShardRun};
+pub use totals::{ExactSum, Moments};
 
 use tangle_graph::InsertError;
 use tangle_graph::select::SelectError;

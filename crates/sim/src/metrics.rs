@@ -63,6 +63,11 @@ impl Default for MetricsConfig {
     }
 }
 
+/// Largest [`MetricsConfig::selector_confidence`]: a run then makes up to
+/// `samples × curve_points × 100,000` extra selections (10⁹ with the defaults), hours of work;
+/// more would never finish.
+pub const MAX_SELECTOR_CONFIDENCE: u32 = 100_000;
+
 impl MetricsConfig {
     /// Checks every parameter.
     pub fn validate(&self) -> Result<(), SimError> {
@@ -87,6 +92,12 @@ impl MetricsConfig {
         }
         if self.histogram_bins == 0 {
             return bad("histogram_bins", "must be at least 1");
+        }
+        if self.selector_confidence > MAX_SELECTOR_CONFIDENCE {
+            return bad(
+                "selector_confidence",
+                "must be at most 100000 selections per check",
+            );
         }
         Ok(())
     }

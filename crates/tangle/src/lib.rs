@@ -55,8 +55,8 @@
 //! ledger, white flag, confirmation rules and the in-process Tangle API), [`sim`] (the
 //! discrete-event simulator of tip selection) and [`wallet`] (BIP-39/SLIP-10 keys, addresses,
 //! balances, transfers, micropayments, and authenticated data streams in [`wallet::stream`]).
-//! [`prelude`] gathers the types a first program needs; [`demo`] is the smart-charging story
-//! that `tangle demo` prints.
+//! [`prelude`] gathers the types a first program needs. The smart-charging story that
+//! `tangle demo` prints is an application of these layers and lives in the CLI crate.
 //!
 //! ```
 //! use tangle::model::{Message, Packable};
@@ -67,29 +67,35 @@
 //!
 //! # Features
 //! - `std` (default): the standard library in every layer, and the graph, consensus,
-//!   simulator and wallet layers, the prelude and the demo.
+//!   simulator and wallet layers and the prelude.
 //! - `serde`: the JSON form of messages (the node REST API's shape).
+//! - `plots`: SVG plots of the simulator's series ([`sim::output`]; implies `std`).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// `doc(inline)`: each layer renders as a module of this crate, so `cargo doc -p tangle` shows
+// every layer's items, not only a re-export line.
+#[doc(inline)]
 pub use tangle_crypto as crypto;
+#[doc(inline)]
 pub use tangle_model as model;
 
 #[cfg(feature = "std")]
+#[doc(inline)]
 pub use tangle_graph as graph;
 
 #[cfg(feature = "std")]
+#[doc(inline)]
 pub use tangle_consensus as consensus;
 
 #[cfg(feature = "std")]
+#[doc(inline)]
 pub use tangle_sim as sim;
 
 #[cfg(feature = "std")]
+#[doc(inline)]
 pub use tangle_wallet as wallet;
-
-#[cfg(feature = "std")]
-pub mod demo;
 
 /// The RNG the examples use (`ChaCha20Rng::from_entropy()` seeds it from the OS), so that a
 /// first program needs no other dependency.
@@ -97,7 +103,8 @@ pub mod demo;
 pub use rand_chacha;
 
 /// The types a first program needs: messages and addresses, a node with a ledger and milestone
-/// confirmation, tip selectors, a wallet, data streams, and a seedable RNG.
+/// confirmation, tip selectors (and what a selector author implements against), a wallet, data
+/// streams, and a seedable RNG.
 #[cfg(feature = "std")]
 pub mod prelude {
     pub use rand_chacha::ChaCha20Rng;
@@ -107,7 +114,11 @@ pub mod prelude {
         Ledger, LedgerView, MessageMetadata, MilestoneRule, NoConfirmation, Node, NodeConfig,
     };
     pub use tangle_crypto::ed25519::{PublicKey, SigningKey};
-    pub use tangle_graph::select::{Mcmc, TipSelector, Urts};
+    pub use tangle_graph::rand_core::RngCore;
+    pub use tangle_graph::select::{
+        Mcmc, SelectError, Selection, TipRequest, TipSelector, Urts, collect_draws,
+    };
+    pub use tangle_graph::{Handle, TangleView, VertexId};
     pub use tangle_model::{
         Address, Ed25519Address, IndexationPayload, Message, MessageBuilder, MessageId, Output,
         OutputId, Packable, Payload, TransactionId,

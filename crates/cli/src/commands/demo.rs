@@ -1,8 +1,10 @@
-//! `tangle demo`: the smart-charging story ([`tangle::demo::smart_charging`]) on an in-process
+//! `tangle demo`: the smart-charging story ([`story::smart_charging`]) on an in-process
 //! Tangle, printed for a new user.
 
+mod story;
+
 use clap::Args;
-use tangle::demo::{DemoConfig, DemoError, smart_charging};
+use story::{DemoConfig, DemoError, smart_charging};
 
 /// Options of `tangle demo`; the defaults tell the standard story.
 #[derive(Debug, Args)]
@@ -19,7 +21,8 @@ pub(crate) struct DemoArgs {
     #[arg(long, default_value_t = DemoConfig::default().price_per_kwh,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     price: u64,
-    /// Minimum PoW score of the demo network (kept low so that the story runs in seconds).
+    /// Minimum PoW score of the demo network (kept low so that the story runs in seconds; at
+    /// most 4000, the mainnet's).
     #[arg(long, default_value_t = DemoConfig::default().min_pow_score)]
     pow_score: f64,
 }

@@ -5,33 +5,34 @@
 //! With `--runs R > 1` the runs use seeds derived from `--seed` and run in parallel; the scalar
 //! metrics are then the ensemble means, each with its 95 % confidence interval.
 //!
+//! `--shard K/N` runs only shard K of the N into which the `--runs` ensemble is split (the same
+//! seeds), and prints its running totals as JSON; `tangle simulate merge FILES…` adds the
+//! shards' totals and prints the report one machine would have printed.
+//!
+//! The selector (`tangle::sim::SelectorSpec`), the ensembles' totals and the report's text and
+//! JSON (`tangle::sim::Summary`) come from the simulator library; this module maps options and
+//! draws the progress bar.
+//!
 //! `--scenario` runs an attack instead (parasite chain, tip spam, splitting; see the
-//! `tangle_sim` crate docs); `--out DIR` writes CSV series and SVG plots; a progress bar on
+//! `tangle::sim` docs); `--out DIR` writes CSV series and SVG plots; a progress bar on
 //! stderr appears for work lasting over a second when stderr is a terminal (never with
 //! `--quiet`).
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::{Map, Value, json};
 use tangle::graph::dot::{DotOptions, to_dot};
-use tangle::graph::rand_core::RngCore;
-use tangle::graph::select::{
-    EIota, Hps, Hybrid, MaxAge, Mcmc, Rurts, SelectError, Selection, TipRequest, TipSelector, Urts,
-    Urw, WalkStart,
-};
-use tangle::graph::window::MIN_WINDOW;
+use tangle::graph::select::SelectError;
 use tangle::sim::output::{self, OutputError};
 use tangle::sim::{
-    EnsembleReport, Estimate, MetricsConfig, ParasiteChain, ParasiteShape, Scenario,
-    ScenarioEnsemble, ScenarioReport, SimConfig, SimError, SimReport, SimTangle, Simulation,
-    Splitting, TICKS_PER_UNIT, TipSpam, derive_seed,
+    EnsembleTotals, MAX_SELECTOR_CONFIDENCE, MetricsConfig, ParasiteChain, ParasiteShape, Scenario,
+    SelectorSpec, Shard, ShardError, SimConfig, SimError, Simulation, SpecError, Splitting,
+    Summary, TipSpam, derive_seed,
 };
 
 /// The attack scenarios `--scenario` accepts.
@@ -75,29 +76,29 @@ pub(crate) enum Algorithm {
 }
 
 impl Algorithm {
-    fn name(self) -> &'static str {
+    /// The simulator's name for the algorithm.
+    fn library(self) -> tangle::sim::Algorithm {
+        use tangle::sim::Algorithm as A;
         match self {
-            Algorithm::Urts => "urts",
-            Algorithm::Rurts => "rurts",
-            Algorithm::Urw => "urw",
-            Algorithm::Mcmc => "mcmc",
-            Algorithm::Hybrid => "hybrid",
-            Algorithm::Eiota => "eiota",
-            Algorithm::Hps => "hps",
+            Algorithm::Urts => A::Urts,
+            Algorithm::Rurts => A::Rurts,
+            Algorithm::Urw => A::Urw,
+            Algorithm::Mcmc => A::Mcmc,
+            Algorithm::Hybrid => A::Hybrid,
+            Algorithm::Eiota => A::Eiota,
+            Algorithm::Hps => A::Hps,
         }
-    }
-
-    /// Whether the selector reads cumulative weights (the graph maintains them only then).
-    fn weighted(self) -> bool {
-        matches!(self, Algorithm::Mcmc | Algorithm::Hybrid | Algorithm::Eiota)
     }
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct SimulateArgs {
+    #[command(subcommand)]
+    command: Option<SimulateCommand>,
     /// The tip-selection algorithm.
-    #[arg(long, value_enum)]
-    tip_selection: Algorithm,
+    #[arg(long, value_enum, required = true)]
+    tip_selection: Option<Algorithm>,
     /// MCMC parameter α of the weighted walks (mcmc, hybrid, eiota); ≥ 0, > 0 for hybrid.
     #[arg(
         long,
@@ -137,6 +138,12 @@ pub(crate) struct SimulateArgs {
     /// with 95 % confidence intervals.
     #[arg(long, value_name = "R", default_value_t = 1)]
     runs: u32,
+    /// Run only shard K of N of the `--runs` ensemble (runs ⌊(K−1)R/N⌋ to ⌊KR/N⌋ − 1, with the
+    /// seeds of the whole ensemble) and print its running totals as JSON, for
+    /// `tangle simulate merge` (e.g. one Slurm array task per shard: `--array=1-N`,
+    /// `--shard $SLURM_ARRAY_TASK_ID/N`).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
     /// Seed (of the run, or of the ensemble).
     #[arg(long, value_name = "S", default_value_t = 1)]
     seed: u64,
@@ -183,7 +190,8 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "S", default_value_t = 100)]
     cw_samples: u32,
     /// Also measure the confirmation latency by the confidence of the selector under test:
-    /// N selections per check of each sampled transaction during the run (0 = off).
+    /// N selections per check of each sampled transaction during the run (0 = off; at most
+    /// 100000).
     #[arg(long, value_name = "N", default_value_t = 0)]
     confidence_selections: u32,
     /// Run an attack scenario instead of the plain model.
@@ -231,6 +239,24 @@ pub(crate) struct SimulateArgs {
     quiet: bool,
 }
 
+/// `tangle simulate merge`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SimulateCommand {
+    /// Add the running totals of the shards of one ensemble (the outputs of
+    /// `simulate --shard K/N`) and print the report one machine would have printed.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The shards' totals, one file per shard, every shard of the ensemble once.
+    #[arg(value_name = "FILES", required = true)]
+    files: Vec<PathBuf>,
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SimulateError {
     #[error("simulation: {0}")]
@@ -243,6 +269,11 @@ pub(crate) enum SimulateError {
     ZeroThreads,
     #[error("--max-age must be finite and non-negative, got {0}")]
     MaxAge(f64),
+    #[error(
+        "--confidence-selections must be at most {MAX_SELECTOR_CONFIDENCE} (selections per \
+         check of each sampled transaction), got {0}"
+    )]
+    ConfidenceSelections(u32),
     #[error("could not write {file}: {source}")]
     Write {
         file: String,
@@ -254,170 +285,39 @@ pub(crate) enum SimulateError {
     Output(#[from] OutputError),
     #[error("--export-dot is not available with --scenario")]
     DotWithScenario,
+    #[error("--out and --export-dot are not available with --shard (merge the shards first)")]
+    OutputWithShard,
+    #[error("--tip-selection is required")]
+    NoAlgorithm,
+    #[error("{0}")]
+    Shard(#[from] ShardError),
+    #[error("tip selection: {0}")]
+    Spec(SpecError),
+    #[error("could not read {file}: {reason}")]
+    Read { file: String, reason: String },
 }
 
-/// Any of the selectors, so that an ensemble can clone one validated prototype per thread.
-#[derive(Clone, Debug)]
-enum AnySelector {
-    Urts(Urts),
-    Rurts(Rurts),
-    Urw(Urw),
-    Mcmc(Mcmc),
-    Hybrid(Hybrid),
-    EIota(EIota),
-    Hps(Hps),
-}
-
-impl TipSelector<SimTangle> for AnySelector {
-    fn select(
-        &mut self,
-        view: &SimTangle,
-        request: TipRequest,
-        rng: &mut dyn RngCore,
-    ) -> Result<Selection, SelectError> {
-        match self {
-            AnySelector::Urts(s) => s.select(view, request, rng),
-            AnySelector::Rurts(s) => s.select(view, request, rng),
-            AnySelector::Urw(s) => s.select(view, request, rng),
-            AnySelector::Mcmc(s) => s.select(view, request, rng),
-            AnySelector::Hybrid(s) => s.select(view, request, rng),
-            AnySelector::EIota(s) => s.select(view, request, rng),
-            AnySelector::Hps(s) => s.select(view, request, rng),
+impl From<SpecError> for SimulateError {
+    fn from(error: SpecError) -> Self {
+        match error {
+            SpecError::MaxAge(delta) => SimulateError::MaxAge(delta),
+            SpecError::Select(e) => SimulateError::Select(e),
+            other => SimulateError::Spec(other),
         }
     }
 }
 
-/// E-IOTA's mixture: α = 0 with this probability, …
-const EIOTA_P_ZERO: f64 = 0.1;
-/// … `--alpha` with this one, …
-const EIOTA_P_LOW: f64 = 0.65;
-/// … otherwise this multiple of `--alpha`.
-const EIOTA_HIGH: f64 = 10.0;
-
-/// Δ of RURTS: `--max-age`, or 5·h + 10/λ.
-fn rurts_max_age(args: &SimulateArgs) -> f64 {
-    args.max_age
-        .unwrap_or(5.0 * args.delay + 10.0 / args.lambda)
-}
-
-/// Largest window chosen without `--weight-window` (rows of 2 KiB, 32 MiB in all).
-const AUTO_WINDOW_MAX: u32 = 16_384;
-
-/// The weight window of a weighted selector: `--weight-window`, else one of twice the walk's
-/// `--walk-behind` (a recent tip is at most that far behind the newest transaction and the
-/// walk enters that far below it), else 0 (checkpoints: a walk entering `--walk-depth` edges
-/// deep reads weights arbitrarily far back).
-fn weight_window(args: &SimulateArgs) -> u32 {
-    if !args.tip_selection.weighted() {
-        return 0;
+/// The selector the options describe.
+fn selector_spec(args: &SimulateArgs, algorithm: Algorithm) -> SelectorSpec {
+    SelectorSpec {
+        alpha: args.alpha,
+        walk_depth: args.walk_depth,
+        walk_behind: args.walk_behind,
+        weight_window: args.weight_window,
+        max_age: args.max_age,
+        hps_window: args.hps_window,
+        ..SelectorSpec::new(algorithm.library())
     }
-    match (args.weight_window, args.walk_behind) {
-        (Some(w), _) => w,
-        (None, Some(n)) => match n.checked_mul(2).and_then(u32::checked_next_power_of_two) {
-            Some(w) if w <= AUTO_WINDOW_MAX => w.max(MIN_WINDOW),
-            _ => 0, // too deep for a window: checkpoints
-        },
-        (None, None) => 0,
-    }
-}
-
-/// The parameters of the tip selection a report needs to be reproduced (the option names of
-/// the command line): α and the walk start of the walks, Δ of RURTS, the window of HPS.
-fn selector_parameters(args: &SimulateArgs) -> Map<String, Value> {
-    let mut map = Map::new();
-    let walk_start = |map: &mut Map<String, Value>| {
-        match args.walk_behind {
-            Some(n) => map.insert("walk_behind".to_owned(), json!(n)),
-            None => map.insert("walk_depth".to_owned(), json!(args.walk_depth)),
-        };
-        let window = weight_window(args);
-        if window > 0 {
-            map.insert("weight_window".to_owned(), json!(window));
-        }
-    };
-    match args.tip_selection {
-        Algorithm::Urts => {}
-        Algorithm::Rurts => {
-            map.insert("max_age".to_owned(), json!(rurts_max_age(args)));
-        }
-        Algorithm::Urw => {
-            walk_start(&mut map);
-        }
-        Algorithm::Mcmc | Algorithm::Hybrid => {
-            map.insert("alpha".to_owned(), json!(args.alpha));
-            walk_start(&mut map);
-        }
-        Algorithm::Eiota => {
-            // The mixture `selector` builds: α = 0, α, 10·α with these probabilities.
-            map.insert("alpha".to_owned(), json!(args.alpha));
-            map.insert(
-                "alpha_mixture".to_owned(),
-                json!([
-                    [EIOTA_P_ZERO, 0.0],
-                    [EIOTA_P_LOW, args.alpha],
-                    [1.0 - EIOTA_P_ZERO - EIOTA_P_LOW, EIOTA_HIGH * args.alpha]
-                ]),
-            );
-            walk_start(&mut map);
-        }
-        Algorithm::Hps => {
-            map.insert("hps_window".to_owned(), json!(args.hps_window));
-        }
-    }
-    map
-}
-
-/// Adds `tip_selection_parameters` to a report object.
-fn with_parameters(mut report: Value, args: &SimulateArgs) -> Value {
-    if let Value::Object(map) = &mut report {
-        map.insert(
-            "tip_selection_parameters".to_owned(),
-            Value::Object(selector_parameters(args)),
-        );
-    }
-    report
-}
-
-/// `" (alpha = 0.01, walk_depth = 100)"`, or nothing without parameters.
-fn parameters_text(report: &Value) -> String {
-    match report["tip_selection_parameters"].as_object() {
-        Some(map) if !map.is_empty() => {
-            let items: Vec<String> = map.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-            format!(" ({})", items.join(", "))
-        }
-        _ => String::new(),
-    }
-}
-
-fn selector(args: &SimulateArgs) -> Result<AnySelector, SimulateError> {
-    let start = match args.walk_behind {
-        Some(n) => WalkStart::Behind(n),
-        None => WalkStart::Depth(args.walk_depth),
-    };
-    Ok(match args.tip_selection {
-        Algorithm::Urts => AnySelector::Urts(Urts),
-        Algorithm::Rurts => {
-            let delta = rurts_max_age(args);
-            if !(delta.is_finite() && delta >= 0.0) {
-                return Err(SimulateError::MaxAge(delta));
-            }
-            // Vertex times are in ticks; `as` saturates.
-            AnySelector::Rurts(Rurts::new(MaxAge::Time(
-                (delta * TICKS_PER_UNIT).round() as u64
-            )))
-        }
-        Algorithm::Urw => AnySelector::Urw(Urw::new(start)),
-        Algorithm::Mcmc => AnySelector::Mcmc(Mcmc::new(args.alpha, start)?),
-        Algorithm::Hybrid => AnySelector::Hybrid(Hybrid::new(args.alpha, start)?),
-        Algorithm::Eiota => AnySelector::EIota(EIota::three_way(
-            EIOTA_P_ZERO,
-            EIOTA_P_LOW,
-            args.alpha,
-            EIOTA_HIGH * args.alpha,
-            start,
-        )?),
-        Algorithm::Hps => AnySelector::Hps(Hps::new(args.hps_window)?),
-    })
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal, `--quiet` is off and the
@@ -489,19 +389,30 @@ fn write_error(dir: &Path, source: std::io::Error) -> SimulateError {
 }
 
 pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
+    if let Some(SimulateCommand::Merge(merge_args)) = &args.command {
+        return merge(merge_args);
+    }
+    let algorithm = args.tip_selection.ok_or(SimulateError::NoAlgorithm)?;
     if args.runs == 0 {
         return Err(SimulateError::ZeroRuns);
     }
     if args.threads == Some(0) {
         return Err(SimulateError::ZeroThreads);
     }
+    if args.confidence_selections > MAX_SELECTOR_CONFIDENCE {
+        return Err(SimulateError::ConfidenceSelections(
+            args.confidence_selections,
+        ));
+    }
     if args.scenario.is_some() && args.export_dot.is_some() {
         return Err(SimulateError::DotWithScenario);
     }
+    if args.shard.is_some() && (args.out.is_some() || args.export_dot.is_some()) {
+        return Err(SimulateError::OutputWithShard);
+    }
+    let spec = selector_spec(&args, algorithm);
     let mut config = SimConfig::new(args.lambda, args.delay, args.parents, args.transactions);
-    config.cumulative_weight = args.tip_selection.weighted();
-    config.weight_window = weight_window(&args);
-    config.tip_selection = args.tip_selection.name().to_owned();
+    spec.configure(&mut config);
     if let Some(warmup) = args.warmup {
         config.warmup = warmup;
     }
@@ -514,87 +425,77 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
         ..MetricsConfig::default()
     };
     let simulation = Simulation::new(config)?.with_metrics(metrics)?;
-    let prototype = selector(&args)?;
-    let work = u64::from(args.runs).saturating_mul(args.transactions);
+    let prototype = spec.build(args.lambda, args.delay)?;
+    if let Some(shard) = args.shard
+        && shard.count() > args.runs
+    {
+        return Err(ShardError::TooManyShards {
+            count: shard.count(),
+            runs: args.runs,
+        }
+        .into());
+    }
+    let shard_runs = args.shard.unwrap_or(Shard::WHOLE).runs(args.runs).len() as u64;
+    let work = shard_runs.saturating_mul(args.transactions);
     let (bar, progress) = Bar::new(work, args.quiet);
     let simulation = match progress {
         Some(progress) => simulation.with_progress(progress),
         None => simulation,
     };
     let threads = args.threads.unwrap_or(0);
+    let ensemble = args.runs > 1 || args.shard.is_some();
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let finish = |totals| ensemble_output(totals, &spec, args.shard.is_some());
 
     if let Some(name) = args.scenario {
         let scenario = scenario(&args, name);
-        let started = Instant::now();
-        let (report, tips) = if args.runs == 1 {
-            let report = simulation.run_scenario(&scenario, &mut prototype.clone(), args.seed)?;
-            let mut json = serde_json::to_value(&report)?;
-            if let Value::Object(map) = &mut json {
-                map.insert("runs".to_owned(), json!(1));
-                if let Some(success) = outcome_success(&report) {
-                    map.insert("success_rate".to_owned(), json!(success));
-                }
-            }
-            (json, report.tips)
-        } else {
-            let ensemble = simulation.run_scenario_ensemble(
+        let (summary, tips) = if ensemble {
+            let shard_run = simulation.run_scenario_shard(
                 &scenario,
                 || prototype.clone(),
                 args.runs,
                 args.seed,
+                shard,
                 threads,
             )?;
-            let json = scenario_json(&ensemble, started.elapsed().as_secs_f64())?;
-            let tips = ensemble
-                .reports
-                .into_iter()
-                .next()
-                .map(|r| r.tips)
-                .unwrap_or_default();
-            (json, tips)
+            match finish(shard_run.totals)? {
+                EnsembleOutput::Report(summary) => (summary, shard_run.first.tips),
+                EnsembleOutput::Partial(totals) => return Ok(totals),
+            }
+        } else {
+            let report = simulation.run_scenario(&scenario, &mut prototype.clone(), args.seed)?;
+            (Summary::scenario(&report, Some(&spec)), report.tips)
         };
         drop(bar);
-        let report = with_parameters(report, &args);
         if let Some(dir) = &args.out {
             std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
             output::write_tips(dir, &tips)?;
         }
-        return if args.json {
-            Ok(serde_json::to_string_pretty(&report)?)
-        } else {
-            Ok(render_scenario_text(&report))
-        };
+        return print(&summary, args.json);
     }
 
-    let (report, first) = if args.runs == 1 {
-        let report = simulation.run(&mut prototype.clone(), args.seed)?;
-        let mut json = serde_json::to_value(&report)?;
-        if let Value::Object(map) = &mut json {
-            map.insert("runs".to_owned(), json!(1));
-            for (key, value) in summary_metrics(&report) {
-                map.insert(key.to_owned(), json!(value));
-            }
+    let (summary, first) = if ensemble {
+        let shard_run = simulation.run_ensemble_shard(
+            || prototype.clone(),
+            args.runs,
+            args.seed,
+            shard,
+            threads,
+        )?;
+        match finish(shard_run.totals)? {
+            EnsembleOutput::Report(summary) => (summary, shard_run.first),
+            EnsembleOutput::Partial(totals) => return Ok(totals),
         }
-        (json, report)
     } else {
-        let started = std::time::Instant::now();
-        let ensemble =
-            simulation.run_ensemble(|| prototype.clone(), args.runs, args.seed, threads)?;
-        let json = ensemble_json(&ensemble, started.elapsed().as_secs_f64())?;
-        let first = ensemble
-            .reports
-            .into_iter()
-            .next()
-            .ok_or(SimulateError::ZeroRuns)?;
-        (json, first)
+        let report = simulation.run(&mut prototype.clone(), args.seed)?;
+        (Summary::run(&report, Some(&spec)), report)
     };
     drop(bar);
-    let report = with_parameters(report, &args);
 
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
         output::write_csv(dir, &first)?;
-        tangle_sim::output::write_plots(dir, &first)?;
+        tangle::sim::output::write_plots(dir, &first)?;
     }
 
     if let Some(file) = &args.export_dot {
@@ -619,289 +520,59 @@ pub(crate) fn run(args: SimulateArgs) -> Result<String, SimulateError> {
         })?;
     }
 
-    if args.json {
-        Ok(serde_json::to_string_pretty(&report)?)
+    print(&summary, args.json)
+}
+
+/// What an ensemble prints: a shard its running totals (JSON, for `simulate merge`), the whole
+/// ensemble its report.
+enum EnsembleOutput {
+    Partial(String),
+    Report(Summary),
+}
+
+fn ensemble_output(
+    mut totals: EnsembleTotals,
+    spec: &SelectorSpec,
+    shard: bool,
+) -> Result<EnsembleOutput, SimulateError> {
+    totals.selector = Some(spec.clone());
+    Ok(if shard {
+        EnsembleOutput::Partial(serde_json::to_string_pretty(&totals)?)
     } else {
-        Ok(render_text(&report))
+        EnsembleOutput::Report(Summary::ensemble(&totals))
+    })
+}
+
+/// The report as text, or as one JSON object.
+fn print(summary: &Summary, json: bool) -> Result<String, SimulateError> {
+    if json {
+        Ok(serde_json::to_string_pretty(summary)?)
+    } else {
+        Ok(summary.to_string())
     }
 }
 
-/// Scalar summaries of the sampled-transaction metrics, under the keys the ensemble's
-/// estimates use (so that single runs and ensembles read alike).
-fn summary_metrics(report: &SimReport) -> [(&'static str, Option<f64>); 5] {
-    let g = &report.cumulative_weight_growth;
-    let c = &report.confirmation;
-    [
-        ("cw_slope", g.slope),
-        ("cw_adaptation_time", g.adaptation_time),
-        ("confirmation_latency_weight", c.mean_latency_weight),
-        ("confirmation_latency_confidence", c.mean_latency_confidence),
-        (
-            "confirmation_latency_selector_confidence",
-            c.mean_latency_selector_confidence,
-        ),
-    ]
-}
-
-/// 1 if the parasite chain won, 0 if not, `None` for the other scenarios.
-fn outcome_success(report: &ScenarioReport) -> Option<f64> {
-    match report.outcome {
-        tangle::sim::Outcome::ParasiteChain { success, .. } => {
-            Some(if success { 1.0 } else { 0.0 })
-        }
-        _ => None,
-    }
-}
-
-/// A scenario ensemble as one object: the first run's parameters, the mean of each estimate
-/// (`success_rate` for a parasite chain), `ci95` and `estimates`.
-fn scenario_json(ensemble: &ScenarioEnsemble, elapsed: f64) -> Result<Value, SimulateError> {
-    let first = &ensemble.reports[0];
-    let mut map = Map::new();
-    map.insert("scenario".to_owned(), json!(first.scenario));
-    map.insert(
-        "parameters".to_owned(),
-        serde_json::to_value(first.parameters)?,
-    );
-    map.insert("tip_selection".to_owned(), json!(first.tip_selection));
-    map.insert("lambda".to_owned(), json!(first.lambda));
-    map.insert("delay".to_owned(), json!(first.delay));
-    map.insert("parents".to_owned(), json!(first.parents));
-    map.insert("runs".to_owned(), json!(ensemble.runs));
-    map.insert("seed".to_owned(), json!(ensemble.seed));
-    let success_rate = ensemble
-        .estimates
-        .get("success")
-        .map(|success| ("success_rate", json!(success.mean)));
-    insert_estimates(&mut map, &ensemble.estimates, success_rate, elapsed)?;
-    Ok(Value::Object(map))
-}
-
-fn render_scenario_text(report: &Value) -> String {
-    let number = |key: &str| report[key].as_f64().unwrap_or(f64::NAN);
-    let runs = report["runs"].as_u64().unwrap_or(1);
-    let metric = |key: &str| match report["ci95"][key].as_f64() {
-        Some(ci) => format!("{:.4} ± {ci:.4} (95 % CI)", number(key)),
-        None => format!("{:.4}", number(key)),
-    };
-    let mut out = vec![format!(
-        "scenario {} against {}{}: q = {}, λ = {}, h = {}, k = {}, {} run{}, seed {}",
-        report["scenario"].as_str().unwrap_or_default(),
-        report["tip_selection"].as_str().unwrap_or_default(),
-        parameters_text(report),
-        report["parameters"]
-            .as_object()
-            .and_then(|p| p.values().next())
-            .map_or(f64::NAN, |p| p["share"].as_f64().unwrap_or(f64::NAN)),
-        number("lambda"),
-        number("delay"),
-        report["parents"],
-        runs,
-        if runs == 1 { "" } else { "s" },
-        report["seed"],
-    )];
-    out.push(format!("mean tips:                {}", metric("mean_tips")));
-    out.push(format!(
-        "final tips:               {}",
-        metric("final_tips")
-    ));
-    out.push(format!(
-        "honest orphan rate:       {}",
-        metric("honest_orphan_rate")
-    ));
-    out.push(format!(
-        "attacker orphan rate:     {}",
-        metric("attacker_orphan_rate")
-    ));
-    if runs == 1
-        && let Some((name, fields)) = report["outcome"].as_object().and_then(|o| o.iter().next())
-    {
-        let fields: Vec<String> = fields
-            .as_object()
-            .map(|f| f.iter().map(|(k, v)| format!("{k} = {v}")).collect())
-            .unwrap_or_default();
-        out.push(format!(
-            "outcome ({}):{}{}",
-            name.replace('_', " "),
-            " ".repeat(16usize.saturating_sub(name.len())),
-            fields.join(", ")
-        ));
-    }
-    if report.get("success_rate").is_some() {
-        out.push(format!(
-            "attack success rate:      {:.4}",
-            number("success_rate")
-        ));
-    }
-    if runs > 1 {
-        for key in ["survival_time", "honest_approving_lazy"] {
-            if report.get(key).is_some() {
-                out.push(format!(
-                    "{:<26}{}",
-                    format!("{}:", key.replace('_', " ")),
-                    metric(key)
-                ));
-            }
+/// `tangle simulate merge`: reads every shard's totals, adds them, and prints the report of
+/// the whole ensemble (refusing shards of different ensembles, repeated or missing ones).
+fn merge(args: &MergeArgs) -> Result<String, SimulateError> {
+    let mut merged: Option<EnsembleTotals> = None;
+    for file in &args.files {
+        let read = |reason: String| SimulateError::Read {
+            file: file.display().to_string(),
+            reason,
+        };
+        let text = std::fs::read_to_string(file).map_err(|e| read(e.to_string()))?;
+        let totals: EnsembleTotals = serde_json::from_str(&text)
+            .map_err(|e| read(format!("not the output of `simulate --shard`: {e}")))?;
+        match &mut merged {
+            None => merged = Some(totals),
+            Some(all) => all.merge(&totals)?,
         }
     }
-    out.push(format!("elapsed: {:.3} s", number("elapsed_seconds")));
-    out.join("\n")
-}
-
-/// The ensemble as one object: the first run's parameters, the means of the scalar metrics
-/// and of each histogram entry, `ci95` (half-widths of the 95 % intervals) and `estimates`
-/// (mean, standard deviation and half-width per metric).
-fn ensemble_json(ensemble: &EnsembleReport, elapsed: f64) -> Result<Value, SimulateError> {
-    let reports = &ensemble.reports;
-    let first: &SimReport = &reports[0];
-    let mut map = Map::new();
-    map.insert("transactions".to_owned(), json!(first.transactions));
-    map.insert("tip_selection".to_owned(), json!(first.tip_selection));
-    map.insert("lambda".to_owned(), json!(first.lambda));
-    map.insert("delay".to_owned(), json!(first.delay));
-    map.insert("parents".to_owned(), json!(first.parents));
-    map.insert("runs".to_owned(), json!(ensemble.runs));
-    map.insert("seed".to_owned(), json!(ensemble.seed));
-    map.insert("warmup".to_owned(), json!(first.warmup));
-    map.insert("orphan_horizon".to_owned(), json!(first.orphan_horizon));
-    map.insert(
-        "confirmation".to_owned(),
-        json!({
-            "weight_threshold": first.confirmation.weight_threshold,
-            "confidence_threshold": first.confirmation.confidence_threshold,
-            "selector_confidence_selections": first.confirmation.selector_confidence_selections,
-        }),
-    );
-    let bins = reports
-        .iter()
-        .map(|r| r.approvers_histogram.len())
-        .max()
-        .unwrap_or(0);
-    let histogram: Vec<f64> = (0..bins)
-        .map(|n| {
-            reports
-                .iter()
-                .map(|r| r.approvers_histogram.get(n).copied().unwrap_or(0.0))
-                .sum::<f64>()
-                / reports.len() as f64
-        })
-        .collect();
-    insert_estimates(
-        &mut map,
-        &ensemble.estimates,
-        Some(("approvers_histogram", json!(histogram))),
-        elapsed,
-    )?;
-    Ok(Value::Object(map))
-}
-
-/// Appends the shared tail of a JSON report, in this order: the mean of each estimate under
-/// its own name, `extra` (if any), `ci95` (the half-widths of the 95 % intervals), the full
-/// `estimates` and `elapsed_seconds`.
-fn insert_estimates(
-    map: &mut Map<String, Value>,
-    estimates: &BTreeMap<&'static str, Estimate>,
-    extra: Option<(&str, Value)>,
-    elapsed: f64,
-) -> Result<(), SimulateError> {
-    let mut ci95 = Map::new();
-    for (name, estimate) in estimates {
-        map.insert((*name).to_owned(), json!(estimate.mean));
-        ci95.insert((*name).to_owned(), json!(estimate.ci95));
-    }
-    if let Some((key, value)) = extra {
-        map.insert(key.to_owned(), value);
-    }
-    map.insert("ci95".to_owned(), Value::Object(ci95));
-    map.insert("estimates".to_owned(), serde_json::to_value(estimates)?);
-    map.insert("elapsed_seconds".to_owned(), json!(elapsed));
-    Ok(())
-}
-
-fn render_text(report: &Value) -> String {
-    let number = |key: &str| report[key].as_f64().unwrap_or(f64::NAN);
-    let runs = report["runs"].as_u64().unwrap_or(1);
-    let metric = |key: &str| match report["ci95"][key].as_f64() {
-        Some(ci) => format!("{:.4} ± {ci:.4} (95 % CI)", number(key)),
-        None => format!("{:.4}", number(key)),
-    };
-    let mut out = Vec::new();
-    out.push(format!(
-        "tip selection {}{}: λ = {}, h = {}, k = {}, {} transactions, {} run{}, seed {}",
-        report["tip_selection"].as_str().unwrap_or_default(),
-        parameters_text(report),
-        number("lambda"),
-        number("delay"),
-        report["parents"],
-        report["transactions"],
-        runs,
-        if runs == 1 { "" } else { "s" },
-        report["seed"],
-    ));
-    let mut tips = format!("mean tips:                {}", metric("mean_tips"));
-    if report["tip_selection"] == "urts" && report["parents"] == 2 {
-        // The whitepaper's stationary tip count, for comparison.
-        tips.push_str(&format!(
-            "  (whitepaper: L₀ ≈ 2λh = {})",
-            2.0 * number("lambda") * number("delay")
-        ));
-    }
-    out.push(tips);
-    out.push(format!(
-        "mean global tips:         {}",
-        metric("mean_global_tips")
-    ));
-    out.push(format!(
-        "mean first approval time: {}",
-        metric("mean_first_approval_time")
-    ));
-    out.push(format!(
-        "orphan rate:              {}  (horizon {})",
-        metric("orphan_rate"),
-        number("orphan_horizon"),
-    ));
-    out.push(format!(
-        "cumulative weight:        slope {} per time unit, adaptation phase until age {}",
-        metric("cw_slope"),
-        metric("cw_adaptation_time"),
-    ));
-    out.push(format!(
-        "confirmation latency:     weight ≥ {}: {}; confidence ≥ {}: {}",
-        report["confirmation"]["weight_threshold"],
-        metric("confirmation_latency_weight"),
-        report["confirmation"]["confidence_threshold"],
-        metric("confirmation_latency_confidence"),
-    ));
-    if report["confirmation"]["selector_confidence_selections"].as_u64() > Some(0) {
-        out.push(format!(
-            "                          selector confidence ≥ {} ({} selections per check): {}",
-            report["confirmation"]["confidence_threshold"],
-            report["confirmation"]["selector_confidence_selections"],
-            metric("confirmation_latency_selector_confidence"),
-        ));
-    }
-    let histogram: Vec<String> = report["approvers_histogram"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
-        .enumerate()
-        .map(|(n, share)| format!("{n}: {:.2} %", 100.0 * share.as_f64().unwrap_or(f64::NAN)))
-        .collect();
-    out.push(format!(
-        "direct approvers:         {}",
-        histogram.join(", ")
-    ));
-    if let Some(window) = report["weight_window"].as_object() {
-        out.push(format!(
-            "weight window:            {} transactions; {} weights read from older ones (each a \
-             future-cone search)",
-            window["size"], window["cone_searches"],
-        ));
-    }
-    let elapsed = number("elapsed_seconds");
-    out.push(format!(
-        "elapsed: {elapsed:.3} s ({:.0} transactions per second)",
-        number("transactions") * runs as f64 / elapsed
-    ));
-    out.join("\n")
+    let merged = merged.ok_or(ShardError::Incomplete {
+        missing: Vec::new(),
+        count: 0,
+    })?;
+    merged.check_complete()?;
+    print(&Summary::ensemble(&merged), args.json)
 }

@@ -5,8 +5,8 @@ use std::io::Read;
 use clap::{Args, Subcommand};
 use rand::rngs::OsRng;
 use tangle::crypto::address::{Hrp, HrpError};
-use tangle_wallet::network::IOTA_COIN_TYPE;
-use tangle_wallet::{Account, Chain, Mnemonic, MnemonicError, Network, Slip10Error, WordCount};
+use tangle::wallet::network::IOTA_COIN_TYPE;
+use tangle::wallet::{Account, Chain, Mnemonic, MnemonicError, Network, Slip10Error, WordCount};
 
 use crate::args::{hardened_index, unsigned_32};
 

@@ -1,46 +1,43 @@
-//! The smart-charging story: a car pays a charging station per kWh while the station publishes
-//! signed, encrypted meter readings that only the car can read, all on an in-process Tangle
-//! confirmed by milestones. `tangle demo` and the `smart_charging` example print it.
-//!
-//! ```
-//! let summary = tangle::demo::smart_charging(&mut std::io::sink(), &tangle::demo::DemoConfig::default())?;
-//! assert_eq!(summary.car_after, summary.car_before - summary.paid);
-//! assert_eq!(summary.station_after, summary.station_before + summary.paid);
-//! assert_eq!(summary.readings.len(), summary.payments.len());
-//! # Ok::<(), tangle::demo::DemoError>(())
-//! ```
+//! The smart-charging story that `tangle demo` prints: a car pays a charging station per kWh
+//! while the station publishes signed, encrypted meter readings that only the car can read, all
+//! on an in-process Tangle confirmed by milestones. It is application code on top of the
+//! `tangle` facade: every step uses the library's public API only.
 
 use std::io::Write;
 
-use rand_chacha::ChaCha20Rng;
-use rand_chacha::rand_core::SeedableRng;
-use tangle_consensus::pipeline::PipelineConfig;
-use tangle_consensus::{Ledger, LedgerError, MilestoneRule, Node, NodeConfig, NodeError};
-use tangle_crypto::address::HrpError;
-use tangle_crypto::ed25519::SigningKey;
-use tangle_graph::select::Urts;
-use tangle_model::{IndexationPayload, MessageId, Output, OutputId, RuleError, TransactionId};
-use tangle_wallet::stream::{Author, ChannelKey, Contents, Reader, SealError, StreamError};
-use tangle_wallet::{
+use tangle::consensus::pipeline::PipelineConfig;
+use tangle::consensus::{Ledger, LedgerError, MilestoneRule, Node, NodeConfig, NodeError};
+use tangle::crypto::address::HrpError;
+use tangle::crypto::ed25519::SigningKey;
+use tangle::graph::select::Urts;
+use tangle::model::{IndexationPayload, MessageId, Output, OutputId, RuleError, TransactionId};
+use tangle::rand_chacha::ChaCha20Rng;
+use tangle::rand_chacha::rand_core::SeedableRng;
+use tangle::wallet::stream::{Author, ChannelKey, Contents, Reader, SealError, StreamError};
+use tangle::wallet::{
     Account, Chain, Coordinator, CoordinatorError, DefaultInputSelection, Mnemonic, Network,
     Slip10Error, Transfer, TransferError, WordCount, attach,
 };
 
 /// One Mi (10⁶ IOTA tokens).
-pub const MI: u64 = 1_000_000;
+pub(crate) const MI: u64 = 1_000_000;
+
+/// Highest minimum PoW score the story accepts: the Chrysalis mainnet's. Each message then
+/// takes about 3¹³ Curl hashes to mine; far higher scores would run for hours.
+pub(crate) const MAX_POW_SCORE: f64 = 4_000.0;
 
 /// Settings of the story.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DemoConfig {
+pub(crate) struct DemoConfig {
     /// Seed of every key and nonce, so that a run is reproducible.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// kWh delivered; the car pays after each one.
-    pub kwh: u32,
+    pub(crate) kwh: u32,
     /// Price of one kWh in IOTA tokens (below 1 Mi: a micropayment into the station's dust
     /// allowance).
-    pub price_per_kwh: u64,
+    pub(crate) price_per_kwh: u64,
     /// The network's minimum PoW score (low, so the story runs in seconds).
-    pub min_pow_score: f64,
+    pub(crate) min_pow_score: f64,
 }
 
 impl Default for DemoConfig {
@@ -56,58 +53,58 @@ impl Default for DemoConfig {
 
 /// A payment the car made.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Payment {
+pub(crate) struct Payment {
     /// The kWh paid for (1-based).
-    pub kwh: u32,
+    pub(crate) kwh: u32,
     /// Amount in IOTA tokens.
-    pub amount: u64,
+    pub(crate) amount: u64,
     /// The message carrying the transaction.
-    pub message_id: MessageId,
+    pub(crate) message_id: MessageId,
     /// The milestone that confirmed it.
-    pub milestone: u32,
+    pub(crate) milestone: u32,
 }
 
 /// A meter reading the car verified and decrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reading {
+pub(crate) struct Reading {
     /// The packet's sequence number.
-    pub sequence: u64,
+    pub(crate) sequence: u64,
     /// The decrypted text.
-    pub text: String,
+    pub(crate) text: String,
     /// The message carrying the packet.
-    pub message_id: MessageId,
+    pub(crate) message_id: MessageId,
 }
 
 /// What happened, for tests and callers that print their own summary.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DemoSummary {
+pub(crate) struct DemoSummary {
     /// The car's balance before charging.
-    pub car_before: u64,
+    pub(crate) car_before: u64,
     /// The car's balance after.
-    pub car_after: u64,
+    pub(crate) car_after: u64,
     /// The station's balance before charging (its dust allowance).
-    pub station_before: u64,
+    pub(crate) station_before: u64,
     /// The station's balance after.
-    pub station_after: u64,
+    pub(crate) station_after: u64,
     /// Total paid.
-    pub paid: u64,
+    pub(crate) paid: u64,
     /// Every payment, confirmed.
-    pub payments: Vec<Payment>,
+    pub(crate) payments: Vec<Payment>,
     /// Every reading the car accepted.
-    pub readings: Vec<Reading>,
+    pub(crate) readings: Vec<Reading>,
     /// The forged reading an attacker posted, and how the car's reader refused it.
-    pub forgery_rejected: Option<StreamError>,
+    pub(crate) forgery_rejected: Option<StreamError>,
     /// How many readings an eavesdropper without the channel key could authenticate (but not
     /// read).
-    pub sealed_for_eavesdropper: usize,
+    pub(crate) sealed_for_eavesdropper: usize,
     /// The milestones issued, in order.
-    pub milestones: Vec<u32>,
+    pub(crate) milestones: Vec<u32>,
 }
 
 /// Why the story stopped. Each variant wraps the layer's own typed error.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum DemoError {
+pub(crate) enum DemoError {
     /// Writing the story failed.
     #[error("output: {0}")]
     Io(#[from] std::io::Error),
@@ -138,6 +135,9 @@ pub enum DemoError {
     /// The car refused a genuine reading (never expected).
     #[error("reading refused: {0}")]
     Stream(#[from] StreamError),
+    /// The minimum PoW score is not a number in `[0, MAX_POW_SCORE]`.
+    #[error("--pow-score must be a number in [0, {MAX_POW_SCORE}] (the mainnet minimum), got {0}")]
+    PowScore(f64),
     /// A step did not do what the story needs.
     #[error("story: {0}")]
     Story(&'static str),
@@ -157,10 +157,14 @@ fn short(id: &MessageId) -> String {
 }
 
 /// Runs the smart-charging story on a fresh in-process Tangle and writes it to `out`.
-pub fn smart_charging<W: Write + ?Sized>(
+pub(crate) fn smart_charging<W: Write + ?Sized>(
     out: &mut W,
     config: &DemoConfig,
 ) -> Result<DemoSummary, DemoError> {
+    let score = config.min_pow_score;
+    if !(score.is_finite() && (0.0..=MAX_POW_SCORE).contains(&score)) {
+        return Err(DemoError::PowScore(score));
+    }
     let mut rng = ChaCha20Rng::seed_from_u64(config.seed);
     let network = Network::custom("smart-charging-demo", "tst", config.min_pow_score)?;
     writeln!(
@@ -408,6 +412,32 @@ pub fn smart_charging<W: Write + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_story_conserves_money_and_confirms_every_payment() {
+        let summary =
+            smart_charging(&mut std::io::sink(), &DemoConfig::default()).expect("the story runs");
+        assert_eq!(summary.car_after, summary.car_before - summary.paid);
+        assert_eq!(summary.station_after, summary.station_before + summary.paid);
+        assert_eq!(summary.readings.len(), summary.payments.len());
+        assert!(summary.forgery_rejected.is_some());
+    }
+
+    #[test]
+    fn pow_scores_outside_the_range_are_refused_before_any_work() {
+        for score in [f64::NAN, -1.0, 1e9, f64::INFINITY] {
+            let config = DemoConfig {
+                min_pow_score: score,
+                ..DemoConfig::default()
+            };
+            let mut out = Vec::new();
+            assert!(matches!(
+                smart_charging(&mut out, &config),
+                Err(DemoError::PowScore(_))
+            ));
+            assert!(out.is_empty(), "nothing printed");
+        }
+    }
 
     #[test]
     fn amounts_are_shown_in_mi() {
