@@ -5,9 +5,10 @@ mod common;
 
 use common::strategies;
 use proptest::prelude::*;
+use tangle_crypto::hash::blake2b_256;
 use tangle_model::{
     Address, IndexationPayload, Input, Message, MilestonePayload, Output, OutputId, Packable,
-    Parents, Payload, ReceiptPayload, TransactionEssence, TransactionPayload,
+    Parents, Payload, ReceiptPayload, TransactionEssence, TransactionId, TransactionPayload,
 };
 
 fn round_trip<T: Packable + PartialEq + core::fmt::Debug>(value: &T) -> Result<(), TestCaseError> {
@@ -110,6 +111,37 @@ proptest! {
         round_trip(&transaction)?;
         round_trip(transaction.essence())?;
         round_trip(&Payload::from(transaction))?;
+    }
+
+    /// The transaction id and the essence's signing hash are carried, not recomputed: built
+    /// ones come from one packing, decoded ones from the input's byte spans. Both must equal
+    /// BLAKE2b-256 of the re-packed payload and essence.
+    #[test]
+    fn carried_ids_equal_repacked_ids(
+        transaction in strategies::transaction(),
+        parents in strategies::parents(),
+        nonce in any::<u64>(),
+    ) {
+        let repacked_id = blake2b_256(&transaction.pack());
+        let repacked_hash = blake2b_256(&transaction.essence().pack());
+        prop_assert_eq!(transaction.id(), TransactionId::new(repacked_id));
+        prop_assert_eq!(transaction.essence().signing_hash(), repacked_hash);
+
+        let message = Message::new(7, parents, Some(Payload::from(transaction.clone())), nonce)
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let (decoded, _) = Message::unpack_with_id(&message.pack())
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let decoded = decoded.payload().and_then(Payload::as_transaction)
+            .ok_or_else(|| TestCaseError::fail("no transaction"))?;
+        prop_assert_eq!(decoded.id(), TransactionId::new(repacked_id));
+        prop_assert_eq!(decoded.essence().signing_hash(), repacked_hash);
+
+        let alone = TransactionPayload::unpack(&transaction.pack())
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        prop_assert_eq!(alone.id(), TransactionId::new(repacked_id));
+        let essence = TransactionEssence::unpack(&transaction.essence().pack())
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        prop_assert_eq!(essence.signing_hash(), repacked_hash);
     }
 
     #[test]
