@@ -180,6 +180,8 @@ pub struct Node<C, G, S = MemoryStore> {
     /// Results of queued transactions that tip selection had to verify one by one (so that
     /// repeated tip requests do not verify them again, and the batch skips them).
     checked_early: Mutex<HashMap<MessageId, bool, IdHashBuilder>>,
+    /// Tip-cleanliness verdicts kept across tip requests (see [`Node::tips`]).
+    clean_verdicts: Mutex<tips::CleanVerdicts>,
 }
 
 impl<C: ConfirmationRule, G: CryptoRngCore> Node<C, G, MemoryStore> {
@@ -216,6 +218,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             spenders: Spenders::default(),
             unverified: Vec::new(),
             checked_early: Mutex::default(),
+            clean_verdicts: Mutex::default(),
         })
     }
 
@@ -262,6 +265,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
     /// Marks newly solid messages, queues their transactions for batch verification (verifying
     /// the queue when it is full), runs the rule, and applies the checkpoints that are due.
     fn on_solid(&mut self, submission: &mut Submission) {
+        let mut forget_clean_verdicts = false;
         for id in &submission.solidified {
             let Some(stored) = self.store.get_mut(id) else {
                 continue;
@@ -269,13 +273,18 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             stored.metadata.solid = true;
             if let Some(transaction) = stored.message.payload().and_then(Payload::as_transaction) {
                 for input in transaction.essence().inputs() {
-                    self.spenders
-                        .entry(*input.output_id())
-                        .or_default()
-                        .push(*id);
+                    let spenders = self.spenders.entry(*input.output_id()).or_default();
+                    if !spenders.is_empty() {
+                        // A new rival: kept tip verdicts over its rivals' cones are stale.
+                        forget_clean_verdicts = true;
+                    }
+                    spenders.push(*id);
                 }
                 self.unverified.push(*id);
             }
+        }
+        if forget_clean_verdicts {
+            self.forget_clean_verdicts();
         }
         if self.unverified.len() >= self.config.signature_batch {
             self.flush();
@@ -406,6 +415,8 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
 
     /// White flag over the checkpoint's cone, the Merkle-root check, then the metadata.
     fn confirm(&mut self, checkpoint: &Checkpoint) -> Result<WhiteFlagOutcome, ConfirmationError> {
+        // The ledger and the confirmed set change: kept tip verdicts are stale.
+        self.forget_clean_verdicts();
         let view = StoreView {
             store: &self.store,
             tangle: &self.tangle,
