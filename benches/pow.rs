@@ -24,7 +24,7 @@ fn message(len: usize, seed: u64) -> Vec<u8> {
 
 fn score(c: &mut Criterion) {
     let mut group = c.benchmark_group("pow_score");
-    for len in [200usize, 660] {
+    for len in [110usize, 200, 660] {
         let m = message(len, len as u64);
         group.throughput(Throughput::Elements(1));
         group.bench_with_input(
