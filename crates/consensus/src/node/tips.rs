@@ -34,6 +34,10 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
     /// ownership or dust broken). Up to 8 selections are drawn to find clean tips; if none is
     /// clean, the clean messages nearest below the tips are taken (by height, then id), so a
     /// new message can always attach; `NoEligibleTips` only if nothing is clean.
+    ///
+    /// Verdicts over uncontested cones are kept for later requests (module docs), so a request
+    /// checks only the messages that arrived since the previous one, until the next
+    /// confirmation step.
     pub fn tips<T: TipSelector<Tangle<MessageId>> + ?Sized>(
         &self,
         selector: &mut T,
