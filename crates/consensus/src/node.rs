@@ -61,7 +61,7 @@ mod tips;
 pub use crate::store::{
     LedgerInclusion, MemoryStore, MessageMetadata, MessageStore, StoredMessage,
 };
-use preference::{Spenders, StoreView, rival_reason};
+use preference::{Spenders, StoreView};
 
 /// Settings of a [`Node`].
 #[derive(Debug, Clone)]
@@ -511,7 +511,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
     pub fn preferred(&self, id: &MessageId) -> Option<bool> {
         let stored = self.store.get(id)?;
         stored.message.payload().and_then(Payload::as_transaction)?;
-        Some(rival_reason(&self.store, &self.tangle, &self.spenders, id).is_none())
+        Some(self.rival_reason(id).is_none())
     }
 
     /// Why a message's transaction is, or will be, conflicting: its ledger inclusion state
@@ -522,7 +522,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
         if stored.metadata.referenced_by.is_some() {
             return stored.metadata.conflict();
         }
-        rival_reason(&self.store, &self.tangle, &self.spenders, id)
+        self.rival_reason(id)
     }
 
     /// Ids the graph waits for (parents of pending messages): what a network layer requests.

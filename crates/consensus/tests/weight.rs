@@ -822,9 +822,6 @@ proptest! {
                     prop_assert_eq!(node.is_clean(&m.id()), node.is_clean_uncached(&m.id()));
                 }
             }
-            // Whether a forged rival still counts depends on whether its signature batch has
-            // run, which depends on the order: compare with every signature known.
-            node.flush();
             let verdicts: BTreeMap<MessageId, Option<bool>> = messages
                 .iter()
                 .map(|m| (m.id(), node.is_clean(&m.id())))
@@ -851,4 +848,33 @@ proptest! {
             prop_assert_eq!(&finals[0].0, &finals[1].0);
         }
     }
+}
+
+/// A heavier rival with a forged signature never makes a transaction non-preferred, whether its
+/// signature batch has run yet or not: the answer must not depend on when batches run, which
+/// depends on the arrival order.
+#[test]
+fn a_forged_rival_does_not_count_before_its_batch_either() {
+    let mut node = weight_node(100);
+    let root = MessageId::default();
+    let honest = tx_message(&[root], spend(0, 2));
+    let forged = tx_message(&[root], forge(&spend(0, 3)));
+    let approvers = [
+        message(&[forged.id()], None),
+        message(&[forged.id(), root], None),
+    ];
+    for m in [&honest, &forged].into_iter().chain(&approvers) {
+        submit(&mut node, m);
+    }
+    assert!(node.unverified() > 0, "the batch has not run");
+    assert_eq!(node.preferred(&honest.id()), Some(true));
+    assert_eq!(node.conflict(&honest.id()), None);
+    assert_eq!(node.is_clean(&honest.id()), Some(true));
+    node.flush();
+    assert_eq!(
+        node.metadata(&forged.id()).and_then(|m| m.signatures_valid),
+        Some(false)
+    );
+    assert_eq!(node.preferred(&honest.id()), Some(true));
+    assert_eq!(node.is_clean(&honest.id()), Some(true));
 }

@@ -5,13 +5,17 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
+use rand_core::CryptoRngCore;
 use tangle_crypto::ed25519::{PublicKey, Signature, verify};
 use tangle_graph::{IdHashBuilder, Tangle};
 use tangle_model::{MessageId, OutputId, Payload, TransactionPayload, UnlockBlock};
 
+use crate::confirmation::ConfirmationRule;
 use crate::conflict::ConflictReason;
-use crate::store::{LedgerInclusion, MessageStore};
+use crate::store::{LedgerInclusion, MessageStore, StoredMessage};
 use crate::white_flag::ConeView;
+
+use super::Node;
 
 /// Solid transactions by the outputs they spend.
 pub(super) type Spenders = HashMap<OutputId, Vec<MessageId>, IdHashBuilder>;
@@ -24,14 +28,47 @@ pub(super) struct StoreView<'a, S> {
     pub(super) spenders: Option<&'a Spenders>,
 }
 
+impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
+    /// Whether the signatures of a stored message's transaction verify (`true` without one):
+    /// the batch result once known; before its batch, one single verification, kept so that
+    /// the batch skips it. Queries before and after a batch thus agree, whatever the order in
+    /// which messages arrived.
+    pub(super) fn signatures_valid(&self, id: &MessageId, stored: &StoredMessage) -> bool {
+        if let Some(valid) = stored.metadata.signatures_valid {
+            return valid;
+        }
+        let Some(transaction) = stored.message.payload().and_then(Payload::as_transaction) else {
+            return true;
+        };
+        *self
+            .checked_early()
+            .entry(*id)
+            .or_insert_with(|| signatures_ok(transaction))
+    }
+
+    /// [`rival_reason`] for this node, rivals' signatures judged by
+    /// [`Node::signatures_valid`].
+    pub(super) fn rival_reason(&self, id: &MessageId) -> Option<ConflictReason> {
+        rival_reason(
+            &self.store,
+            &self.tangle,
+            &self.spenders,
+            id,
+            |rival, stored| self.signatures_valid(rival, stored),
+        )
+    }
+}
+
 /// Why `id`'s transaction is not the preferred one among the solid transactions spending one of
-/// its inputs: a rival was applied (reason 1), or a rival not known to be invalid is heavier
-/// (more cumulative weight; tie: smaller id; reason 2). `None`: preferred, or no transaction.
+/// its inputs: a rival was applied (reason 1), or a rival whose signatures verify
+/// (`signatures_valid`) is heavier (more cumulative weight; tie: smaller id; reason 2). `None`:
+/// preferred, or no transaction.
 pub(super) fn rival_reason<S: MessageStore>(
     store: &S,
     tangle: &Tangle<MessageId>,
     spenders: &Spenders,
     id: &MessageId,
+    signatures_valid: impl Fn(&MessageId, &StoredMessage) -> bool,
 ) -> Option<ConflictReason> {
     let transaction = store
         .get(id)
@@ -58,7 +95,7 @@ pub(super) fn rival_reason<S: MessageStore>(
                 Some(LedgerInclusion::Conflicting(_)) => continue,
                 _ => {}
             }
-            if stored.metadata.signatures_valid == Some(false) {
+            if !signatures_valid(rival, stored) {
                 continue;
             }
             if (weight(rival), Reverse(*rival)) > own {
@@ -114,6 +151,9 @@ impl<S: MessageStore> ConeView for StoreView<'_, S> {
     }
 
     fn excluded(&self, id: &MessageId) -> Option<ConflictReason> {
-        rival_reason(self.store, self.tangle, self.spenders?, id)
+        // White flag runs after the batch: every solid transaction's result is known.
+        rival_reason(self.store, self.tangle, self.spenders?, id, |_, stored| {
+            stored.metadata.signatures_valid != Some(false)
+        })
     }
 }

@@ -20,7 +20,6 @@ use tangle_graph::{Handle, Tangle};
 use tangle_model::{MessageId, OutputId, Payload, TransactionPayload};
 
 use super::Node;
-use super::preference::{rival_reason, signatures_ok};
 use crate::confirmation::ConfirmationRule;
 use crate::store::{MessageStore, StoredMessage};
 
@@ -237,14 +236,7 @@ impl<'a, C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> CleanCheck<'a, 
         transaction: &TransactionPayload,
     ) -> bool {
         let node = self.node;
-        let signatures = match stored.metadata.signatures_valid {
-            Some(valid) => valid,
-            None => *node
-                .checked_early()
-                .entry(*id)
-                .or_insert_with(|| signatures_ok(transaction)),
-        };
-        if !signatures || rival_reason(&node.store, &node.tangle, &node.spenders, id).is_some() {
+        if !node.signatures_valid(id, stored) || node.rival_reason(id).is_some() {
             return false;
         }
         let mut all_in_ledger = true;
