@@ -92,7 +92,8 @@ pub trait MessageStore {
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
     /// Keyed by the graph's id hasher: ids are already uniform hashes, SipHash buys nothing.
-    messages: HashMap<MessageId, StoredMessage, IdHashBuilder>,
+    /// Boxed: a stored message is ≈ 330 bytes, and growing the table would move every one.
+    messages: HashMap<MessageId, Box<StoredMessage>, IdHashBuilder>,
     diffs: BTreeMap<u32, LedgerDiff>,
 }
 
@@ -105,15 +106,15 @@ impl MemoryStore {
 
 impl MessageStore for MemoryStore {
     fn get(&self, id: &MessageId) -> Option<&StoredMessage> {
-        self.messages.get(id)
+        self.messages.get(id).map(|stored| &**stored)
     }
 
     fn get_mut(&mut self, id: &MessageId) -> Option<&mut StoredMessage> {
-        self.messages.get_mut(id)
+        self.messages.get_mut(id).map(|stored| &mut **stored)
     }
 
     fn insert(&mut self, id: MessageId, message: StoredMessage) {
-        self.messages.insert(id, message);
+        self.messages.insert(id, Box::new(message));
     }
 
     fn len(&self) -> usize {
