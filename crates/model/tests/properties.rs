@@ -7,8 +7,9 @@ use common::strategies;
 use proptest::prelude::*;
 use tangle_crypto::hash::blake2b_256;
 use tangle_model::{
-    Address, IndexationPayload, Input, Message, MilestonePayload, Output, OutputId, Packable,
-    Parents, Payload, ReceiptPayload, TransactionEssence, TransactionId, TransactionPayload,
+    Address, IndexationPayload, Input, Message, MessageId, MilestonePayload, Output, OutputId,
+    Packable, Parents, Payload, ReceiptPayload, TransactionEssence, TransactionId,
+    TransactionPayload,
 };
 
 fn round_trip<T: Packable + PartialEq + core::fmt::Debug>(value: &T) -> Result<(), TestCaseError> {
@@ -142,6 +143,22 @@ proptest! {
         let essence = TransactionEssence::unpack(&transaction.essence().pack())
             .map_err(|e| TestCaseError::fail(format!("{e}")))?;
         prop_assert_eq!(essence.signing_hash(), repacked_hash);
+    }
+
+    /// Ids order as their bytes do (the ledger's and the store's maps rely on it), for
+    /// random pairs and for pairs that share a prefix of any length.
+    #[test]
+    fn ids_order_as_their_bytes(a in any::<[u8; 32]>(), b in any::<[u8; 32]>(), shared in 0usize..=32, index in any::<(u16, u16)>()) {
+        let mut b = b;
+        b[..shared].copy_from_slice(&a[..shared]);
+        prop_assert_eq!(MessageId::new(a).cmp(&MessageId::new(b)), a.cmp(&b));
+        prop_assert_eq!(TransactionId::new(a).partial_cmp(&TransactionId::new(b)), Some(a.cmp(&b)));
+        let (i, j) = (index.0 % 127, index.1 % 127);
+        let (x, y) = (
+            OutputId::new(TransactionId::new(a), i).map_err(|e| TestCaseError::fail(format!("{e}")))?,
+            OutputId::new(TransactionId::new(b), j).map_err(|e| TestCaseError::fail(format!("{e}")))?,
+        );
+        prop_assert_eq!(x.cmp(&y), (a, i).cmp(&(b, j)));
     }
 
     #[test]
