@@ -23,9 +23,10 @@ use tangle_consensus::{ConeView, Ledger, MilestoneRule, Node, NodeConfig};
 use tangle_crypto::address::Ed25519Address;
 use tangle_crypto::ed25519::{BatchItem, PublicKey, Signature, SigningKey, verify_batch};
 use tangle_crypto::hash::blake2b_256;
+use tangle_graph::select::{TipRequest, Urts};
 use tangle_model::{
-    Address, Message, MessageBuilder, MessageId, MilestoneBuilder, Output, OutputId, Packable,
-    Parents, Payload, TransactionBuilder, TransactionId, TransactionPayload,
+    Address, IndexationPayload, Message, MessageBuilder, MessageId, MilestoneBuilder, Output,
+    OutputId, Packable, Parents, Payload, TransactionBuilder, TransactionId, TransactionPayload,
 };
 
 const MI: u64 = 1_000_000;
@@ -300,6 +301,47 @@ fn big_milestone(c: &mut Criterion) {
     group.finish();
 }
 
+/// Tip requests over 1,000 unconfirmed signed transfers (a chain, so every tip's unconfirmed cone
+/// holds all of them): repeated requests with no arrival in between, and requests each followed
+/// by an arrival (a data message approving the tips returned), so that every request sees a new
+/// tip.
+fn tips(c: &mut Criterion) {
+    let ledger = genesis_ledger(END_TO_END);
+    let messages = transactions(END_TO_END);
+    let mut node = node(ledger);
+    for message in &messages {
+        node.submit(&message.pack()).expect("accepted");
+    }
+    node.flush();
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let mut group = c.benchmark_group("consensus");
+    group.bench_function("tips_over_1000_unconfirmed_tx", |b| {
+        b.iter(|| {
+            node.tips(&mut Urts, TipRequest::PAIR, &mut rng)
+                .expect("tips")
+        })
+    });
+    let mut counter = 0u64;
+    group.bench_function("arrival_then_tips_over_1000_unconfirmed_tx", |b| {
+        b.iter(|| {
+            counter += 1;
+            let tip = node
+                .tips(&mut Urts, TipRequest::PAIR, &mut rng)
+                .expect("tips");
+            let data = IndexationPayload::new(b"bench".to_vec(), counter.to_le_bytes().to_vec())
+                .expect("payload");
+            let message = MessageBuilder::new()
+                .network_id(1)
+                .parents(tip)
+                .payload(Payload::from(data))
+                .finish()
+                .expect("message");
+            node.submit(black_box(&message.pack())).expect("accepted");
+        })
+    });
+    group.finish();
+}
+
 /// The target is a ratio of two rates on a noisy machine: measure both alternately,
 /// round after round, so that load from other processes hits both alike, and print the medians
 /// and their ratio (`cargo bench -p tangle-benches --bench consensus -- interleaved`).
@@ -354,6 +396,7 @@ fn benches() {
     let mut criterion = Criterion::default().configure_from_args();
     end_to_end(&mut criterion);
     big_milestone(&mut criterion);
+    tips(&mut criterion);
 }
 
 criterion_main!(benches);

@@ -13,6 +13,17 @@ use tangle_model::{
     OutputId, Packable, Parents, TransactionBuilder, TransactionId,
 };
 
+/// The 110-byte indexation message of the TIP-6 specification: 2 parents, index "IOTA", data
+/// "hello world".
+fn tip6_message() -> Vec<u8> {
+    hex::decode(
+        "000000000000000002210fc7bb818639ac48a4c6afa2f1581a8b9525e20fda68927f2b2ff836f73578db0fa5\
+         4c29f7fd928d92ca43f193dee47f591549f597a811c8fa67ab031ebd9c19000000020000000400494f54410b\
+         00000068656c6c6f20776f726c64ce6d000000000000",
+    )
+    .expect("hex")
+}
+
 /// A 660-byte milestone message: 6 parents, 2 keys and signatures, no receipt.
 fn milestone_message() -> Vec<u8> {
     let ids: Vec<MessageId> = (1..=6u8).map(|i| MessageId::new([i * 17; 32])).collect();
@@ -104,6 +115,10 @@ fn interleaved_ratio(name: &str, bytes: &[u8]) {
 }
 
 fn codec(c: &mut Criterion) {
+    let tip6 = tip6_message();
+    assert_eq!(tip6.len(), 110);
+    interleaved_ratio("model/tip6_110", &tip6);
+    decode_group(c, "model/tip6_110", &tip6);
     let milestone = milestone_message();
     assert_eq!(milestone.len(), 660);
     interleaved_ratio("model/milestone_660", &milestone);

@@ -22,9 +22,30 @@ fn message(len: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
+/// The fastest of 200 blocks of 500 scores of `m`, per score: on a shared, noisy machine the
+/// fastest block is close to the time of a quiet one, where a median is not.
+fn fastest_score(m: &[u8]) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..200 {
+        let start = std::time::Instant::now();
+        for _ in 0..500 {
+            black_box(pow::score(black_box(m)));
+        }
+        best = best.min(start.elapsed().as_secs_f64() / 500.0);
+    }
+    best
+}
+
 fn score(c: &mut Criterion) {
+    for len in [110usize, 200, 660] {
+        let m = message(len, len as u64);
+        eprintln!(
+            "pow_score/{len}B: fastest block {:.2} µs",
+            fastest_score(&m) * 1e6
+        );
+    }
     let mut group = c.benchmark_group("pow_score");
-    for len in [200usize, 660] {
+    for len in [110usize, 200, 660] {
         let m = message(len, len as u64);
         group.throughput(Throughput::Elements(1));
         group.bench_with_input(

@@ -92,6 +92,7 @@ pub mod conflict;
 pub mod ledger;
 pub mod node;
 pub mod pipeline;
+pub mod store;
 pub mod view;
 pub mod weight;
 pub mod white_flag;

@@ -42,142 +42,26 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
-use rand_core::{CryptoRngCore, RngCore};
-use tangle_crypto::ed25519::{PublicKey, Signature, verify};
-use tangle_graph::select::{SelectError, TipRequest, TipSelector};
-use tangle_graph::{Config as GraphConfig, Handle, IdHashBuilder, InsertError, Tangle};
-use tangle_model::{
-    Address, Message, MessageId, OutputId, Payload, TransactionPayload, UnlockBlock,
-};
+use rand_core::CryptoRngCore;
+use tangle_graph::{Config as GraphConfig, IdHashBuilder, InsertError, Tangle};
+use tangle_model::{Address, Message, MessageId, OutputId, Payload, TransactionPayload};
 
 use crate::confirmation::{Checkpoint, ConfirmationError, ConfirmationRule};
 use crate::conflict::ConflictReason;
-use crate::ledger::{Ledger, LedgerDiff, OutputEntry};
+use crate::ledger::{Ledger, OutputEntry};
 use crate::pipeline::{self, PipelineConfig, PipelineError, Solidity};
-use crate::white_flag::{self, ConeView, WhiteFlagOutcome};
+use crate::white_flag::{self, WhiteFlagOutcome};
 
-/// What a confirmation did with a message's transaction (TIP-2 ledger inclusion state).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LedgerInclusion {
-    /// The message carries no transaction.
-    NoTransaction,
-    /// Its transaction was applied.
-    Included,
-    /// Its transaction conflicts with the ledger and was not applied.
-    Conflicting(ConflictReason),
-}
+mod preference;
+mod tips;
 
-/// What the node knows about a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct MessageMetadata {
-    /// Arrival sequence number (1 for the first message submitted).
-    pub arrival: u64,
-    /// Whether its whole past cone is known.
-    pub solid: bool,
-    /// For a solid transaction: whether all its signatures verify (ZIP-215).
-    pub signatures_valid: Option<bool>,
-    /// The index of the confirmation step (milestone) that referenced it.
-    pub referenced_by: Option<u32>,
-    /// The ledger inclusion state, once referenced.
-    pub inclusion: Option<LedgerInclusion>,
-    /// For a milestone message that was applied: its index.
-    pub milestone_index: Option<u32>,
-}
-
-impl MessageMetadata {
-    /// The conflict reason, if the message was referenced and its transaction conflicts.
-    pub fn conflict(&self) -> Option<ConflictReason> {
-        match self.inclusion {
-            Some(LedgerInclusion::Conflicting(reason)) => Some(reason),
-            _ => None,
-        }
-    }
-
-    /// Whether the message's transaction was applied to the ledger.
-    pub fn is_included(&self) -> bool {
-        self.inclusion == Some(LedgerInclusion::Included)
-    }
-}
-
-/// A message and its metadata, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredMessage {
-    /// The message.
-    pub message: Message,
-    /// Its metadata.
-    pub metadata: MessageMetadata,
-}
-
-/// Where the node keeps messages and their metadata.
-pub trait MessageStore {
-    /// The message with this id.
-    fn get(&self, id: &MessageId) -> Option<&StoredMessage>;
-    /// The message with this id, to update its metadata.
-    fn get_mut(&mut self, id: &MessageId) -> Option<&mut StoredMessage>;
-    /// Stores a message (replacing any with the same id).
-    fn insert(&mut self, id: MessageId, message: StoredMessage);
-    /// Number of messages stored.
-    fn len(&self) -> usize;
-    /// Keeps the ledger diff of an applied confirmation step, so the ledger can be reverted or
-    /// replayed later. The default keeps nothing.
-    fn insert_diff(&mut self, diff: &LedgerDiff) {
-        let _ = diff;
-    }
-    /// The kept diff of the step that brought the ledger to `index`, if any.
-    fn diff(&self, index: u32) -> Option<LedgerDiff> {
-        let _ = index;
-        None
-    }
-    /// Whether the store is empty.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// A [`MessageStore`] in memory.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryStore {
-    /// Keyed by the graph's id hasher: ids are already uniform hashes, SipHash buys nothing.
-    messages: HashMap<MessageId, StoredMessage, IdHashBuilder>,
-    diffs: BTreeMap<u32, LedgerDiff>,
-}
-
-impl MemoryStore {
-    /// Every stored message id, in no particular order.
-    pub fn ids(&self) -> impl Iterator<Item = &MessageId> {
-        self.messages.keys()
-    }
-}
-
-impl MessageStore for MemoryStore {
-    fn get(&self, id: &MessageId) -> Option<&StoredMessage> {
-        self.messages.get(id)
-    }
-
-    fn get_mut(&mut self, id: &MessageId) -> Option<&mut StoredMessage> {
-        self.messages.get_mut(id)
-    }
-
-    fn insert(&mut self, id: MessageId, message: StoredMessage) {
-        self.messages.insert(id, message);
-    }
-
-    fn len(&self) -> usize {
-        self.messages.len()
-    }
-
-    fn insert_diff(&mut self, diff: &LedgerDiff) {
-        self.diffs.insert(diff.index(), diff.clone());
-    }
-
-    fn diff(&self, index: u32) -> Option<LedgerDiff> {
-        self.diffs.get(&index).cloned()
-    }
-}
+pub use crate::store::{
+    LedgerInclusion, MemoryStore, MessageMetadata, MessageStore, StoredMessage,
+};
+use preference::{Spenders, StoreView};
 
 /// Settings of a [`Node`].
 #[derive(Debug, Clone)]
@@ -296,117 +180,14 @@ pub struct Node<C, G, S = MemoryStore> {
     /// Results of queued transactions that tip selection had to verify one by one (so that
     /// repeated tip requests do not verify them again, and the batch skips them).
     checked_early: Mutex<HashMap<MessageId, bool, IdHashBuilder>>,
+    /// Tip-cleanliness verdicts kept across tip requests (see [`Node::tips`]).
+    clean_verdicts: Mutex<tips::CleanVerdicts>,
 }
 
 impl<C: ConfirmationRule, G: CryptoRngCore> Node<C, G, MemoryStore> {
     /// A node over an in-memory store, starting from `ledger` (genesis or snapshot).
     pub fn new(config: NodeConfig, rule: C, ledger: Ledger, rng: G) -> Result<Self, NodeError> {
         Self::with_store(config, rule, ledger, rng, MemoryStore::default())
-    }
-}
-
-/// Solid transactions by the outputs they spend.
-type Spenders = HashMap<OutputId, Vec<MessageId>, IdHashBuilder>;
-
-/// The view white flag walks: stored messages, entry points as referenced.
-struct StoreView<'a, S> {
-    store: &'a S,
-    tangle: &'a Tangle<MessageId>,
-    /// Conflicts by preference, when the rule asks for it.
-    spenders: Option<&'a Spenders>,
-}
-
-/// Why `id`'s transaction is not the preferred one among the solid transactions spending one of
-/// its inputs: a rival was applied (reason 1), or a rival not known to be invalid is heavier
-/// (more cumulative weight; tie: smaller id; reason 2). `None`: preferred, or no transaction.
-fn rival_reason<S: MessageStore>(
-    store: &S,
-    tangle: &Tangle<MessageId>,
-    spenders: &Spenders,
-    id: &MessageId,
-) -> Option<ConflictReason> {
-    let transaction = store
-        .get(id)
-        .and_then(|m| m.message.payload())
-        .and_then(Payload::as_transaction)?;
-    let weight = |m: &MessageId| {
-        tangle
-            .handle(m)
-            .and_then(|h| tangle.cumulative_weight(h))
-            .unwrap_or(0)
-    };
-    let own = (weight(id), Reverse(*id));
-    let mut reason = None;
-    for input in transaction.essence().inputs() {
-        for rival in spenders.get(input.output_id()).into_iter().flatten() {
-            if rival == id {
-                continue;
-            }
-            let Some(stored) = store.get(rival) else {
-                continue;
-            };
-            match stored.metadata.inclusion {
-                Some(LedgerInclusion::Included) => return Some(ConflictReason::InputAlreadySpent),
-                Some(LedgerInclusion::Conflicting(_)) => continue,
-                _ => {}
-            }
-            if stored.metadata.signatures_valid == Some(false) {
-                continue;
-            }
-            if (weight(rival), Reverse(*rival)) > own {
-                reason = Some(ConflictReason::InputSpentInThisMilestone);
-            }
-        }
-    }
-    reason
-}
-
-/// Whether every signature of `transaction` verifies (one by one; ZIP-215).
-fn signatures_ok(transaction: &TransactionPayload) -> bool {
-    let hash = transaction.essence().signing_hash();
-    transaction
-        .unlock_blocks()
-        .as_slice()
-        .iter()
-        .all(|block| match block {
-            UnlockBlock::Signature(signature) => verify(
-                &PublicKey::from_bytes(signature.public_key),
-                &hash,
-                &Signature::from_bytes(signature.signature),
-            )
-            .is_ok(),
-            _ => true,
-        })
-}
-
-impl<S: MessageStore> ConeView for StoreView<'_, S> {
-    fn parents(&self, id: &MessageId) -> Option<&[MessageId]> {
-        self.store.get(id).map(|m| m.message.parents().as_slice())
-    }
-
-    fn transaction(&self, id: &MessageId) -> Option<&TransactionPayload> {
-        self.store
-            .get(id)
-            .and_then(|m| m.message.payload())
-            .and_then(Payload::as_transaction)
-    }
-
-    fn is_referenced(&self, id: &MessageId) -> bool {
-        match self.store.get(id) {
-            Some(stored) => stored.metadata.referenced_by.is_some(),
-            None => self
-                .tangle
-                .handle(id)
-                .is_some_and(|handle| self.tangle.is_solid_entry_point(handle)),
-        }
-    }
-
-    fn signatures_verified(&self, id: &MessageId) -> Option<bool> {
-        self.store.get(id).and_then(|m| m.metadata.signatures_valid)
-    }
-
-    fn excluded(&self, id: &MessageId) -> Option<ConflictReason> {
-        rival_reason(self.store, self.tangle, self.spenders?, id)
     }
 }
 
@@ -437,6 +218,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             spenders: Spenders::default(),
             unverified: Vec::new(),
             checked_early: Mutex::default(),
+            clean_verdicts: Mutex::default(),
         })
     }
 
@@ -483,6 +265,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
     /// Marks newly solid messages, queues their transactions for batch verification (verifying
     /// the queue when it is full), runs the rule, and applies the checkpoints that are due.
     fn on_solid(&mut self, submission: &mut Submission) {
+        let mut forget_clean_verdicts = false;
         for id in &submission.solidified {
             let Some(stored) = self.store.get_mut(id) else {
                 continue;
@@ -490,13 +273,18 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             stored.metadata.solid = true;
             if let Some(transaction) = stored.message.payload().and_then(Payload::as_transaction) {
                 for input in transaction.essence().inputs() {
-                    self.spenders
-                        .entry(*input.output_id())
-                        .or_default()
-                        .push(*id);
+                    let spenders = self.spenders.entry(*input.output_id()).or_default();
+                    if !spenders.is_empty() {
+                        // A new rival: kept tip verdicts over its rivals' cones are stale.
+                        forget_clean_verdicts = true;
+                    }
+                    spenders.push(*id);
                 }
                 self.unverified.push(*id);
             }
+        }
+        if forget_clean_verdicts {
+            self.forget_clean_verdicts();
         }
         if self.unverified.len() >= self.config.signature_batch {
             self.flush();
@@ -627,6 +415,8 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
 
     /// White flag over the checkpoint's cone, the Merkle-root check, then the metadata.
     fn confirm(&mut self, checkpoint: &Checkpoint) -> Result<WhiteFlagOutcome, ConfirmationError> {
+        // The ledger and the confirmed set change: kept tip verdicts are stale.
+        self.forget_clean_verdicts();
         let view = StoreView {
             store: &self.store,
             tangle: &self.tangle,
@@ -714,62 +504,6 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             .collect()
     }
 
-    /// Tips for a new message, chosen by `selector` with the caller's RNG; ids sorted, ready to
-    /// be a message's parents.
-    ///
-    /// Only tips whose not-yet-confirmed past cone is clean are returned: no transaction in it
-    /// is a non-preferred conflict ([`Node::preferred`]), has a bad signature, or is
-    /// inconsistent with the ledger (an input spent, unknown, or not created in that cone; sums,
-    /// ownership or dust broken). Up to 8 selections are drawn to find clean tips; if none is
-    /// clean, the clean messages nearest below the tips are taken (by height, then id), so a
-    /// new message can always attach; `NoEligibleTips` only if nothing is clean.
-    pub fn tips<T: TipSelector<Tangle<MessageId>> + ?Sized>(
-        &self,
-        selector: &mut T,
-        request: TipRequest,
-        rng: &mut dyn RngCore,
-    ) -> Result<Vec<MessageId>, SelectError> {
-        const ATTEMPTS: usize = 8;
-        let mut check = CleanCheck {
-            node: self,
-            memo: HashMap::new(),
-        };
-        let mut chosen: Vec<Handle> = Vec::new();
-        for attempt in 0..ATTEMPTS {
-            let selection = match selector.select(&self.tangle, request, rng) {
-                Ok(selection) => selection,
-                Err(error) if attempt == 0 => return Err(error),
-                Err(_) => break,
-            };
-            let all_clean = selection.iter().all(|&h| check.clean(h));
-            if attempt == 0 && all_clean {
-                let mut ids = selection.ids(&self.tangle);
-                ids.sort();
-                return Ok(ids);
-            }
-            for &h in selection.iter() {
-                if chosen.len() < request.count() && !chosen.contains(&h) && check.clean(h) {
-                    chosen.push(h);
-                }
-            }
-            if chosen.len() >= request.count() {
-                break;
-            }
-        }
-        if chosen.is_empty() {
-            chosen = check.nearest_clean(request.count());
-        }
-        if chosen.is_empty() {
-            return Err(SelectError::NoEligibleTips {
-                rule: "conflict-free past cone",
-            });
-        }
-        let mut ids: Vec<MessageId> = chosen.iter().map(|&h| self.tangle.id(h)).collect();
-        ids.sort();
-        Ok(ids)
-    }
-
-    /// For a solid transaction not confirmed yet: whether it is the preferred one among the
     /// solid transactions spending any of its inputs (more cumulative weight; tie: smaller id;
     /// a rival already applied always wins; rivals with a bad signature or confirmed as
     /// conflicting do not count). `None` for unknown messages and messages without a
@@ -777,7 +511,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
     pub fn preferred(&self, id: &MessageId) -> Option<bool> {
         let stored = self.store.get(id)?;
         stored.message.payload().and_then(Payload::as_transaction)?;
-        Some(rival_reason(&self.store, &self.tangle, &self.spenders, id).is_none())
+        Some(self.rival_reason(id).is_none())
     }
 
     /// Why a message's transaction is, or will be, conflicting: its ledger inclusion state
@@ -788,7 +522,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
         if stored.metadata.referenced_by.is_some() {
             return stored.metadata.conflict();
         }
-        rival_reason(&self.store, &self.tangle, &self.spenders, id)
+        self.rival_reason(id)
     }
 
     /// Ids the graph waits for (parents of pending messages): what a network layer requests.
@@ -824,143 +558,5 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
     /// Checkpoints waiting for an earlier index, by index.
     pub fn waiting_checkpoints(&self) -> impl Iterator<Item = &Checkpoint> {
         self.waiting.values()
-    }
-}
-
-/// Whether messages have a clean not-yet-confirmed past cone (see [`Node::tips`]), memoised
-/// for one tip request.
-struct CleanCheck<'a, C, G, S> {
-    node: &'a Node<C, G, S>,
-    memo: HashMap<Handle, bool>,
-}
-
-impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> CleanCheck<'_, C, G, S> {
-    /// Confirmed messages and entry points are clean: what is confirmed is final.
-    fn settled(&self, v: Handle) -> bool {
-        let tangle = &self.node.tangle;
-        tangle.milestone_index(v).is_some() || tangle.is_solid_entry_point(v)
-    }
-
-    /// Whether `v` and its unconfirmed past cone are clean.
-    fn clean(&mut self, v: Handle) -> bool {
-        if self.settled(v) {
-            return true;
-        }
-        if let Some(&known) = self.memo.get(&v) {
-            return known;
-        }
-        // Post-order over the unconfirmed cone, without recursion.
-        let mut stack: Vec<(Handle, bool)> = vec![(v, false)];
-        while let Some((u, expanded)) = stack.pop() {
-            if self.memo.contains_key(&u) {
-                continue;
-            }
-            let parents = self.node.tangle.parents(u);
-            if expanded {
-                let ok = parents
-                    .iter()
-                    .all(|&p| self.settled(p) || self.memo.get(&p).copied().unwrap_or(false))
-                    && self.own_ok(u);
-                self.memo.insert(u, ok);
-            } else {
-                stack.push((u, true));
-                for &p in parents {
-                    if !self.settled(p) && !self.memo.contains_key(&p) {
-                        stack.push((p, false));
-                    }
-                }
-            }
-        }
-        self.memo.get(&v).copied().unwrap_or(false)
-    }
-
-    /// The checks on `v`'s own transaction.
-    fn own_ok(&self, v: Handle) -> bool {
-        let node = self.node;
-        let id = node.tangle.id(v);
-        let Some(stored) = node.store.get(&id) else {
-            return false;
-        };
-        let Some(transaction) = stored.message.payload().and_then(Payload::as_transaction) else {
-            return true;
-        };
-        let signatures = match stored.metadata.signatures_valid {
-            Some(valid) => valid,
-            None => *node
-                .checked_early()
-                .entry(id)
-                .or_insert_with(|| signatures_ok(transaction)),
-        };
-        if !signatures || rival_reason(&node.store, &node.tangle, &node.spenders, &id).is_some() {
-            return false;
-        }
-        let mut all_in_ledger = true;
-        for input in transaction.essence().inputs() {
-            let output = input.output_id();
-            if node.ledger.is_unspent(output) {
-                continue;
-            }
-            all_in_ledger = false;
-            if node.ledger.spent(output).is_some() {
-                return false;
-            }
-            // Created by a transaction of the unconfirmed cone: its creator must be an ancestor.
-            if !self.created_below(v, output) {
-                return false;
-            }
-        }
-        !all_in_ledger
-            || node
-                .ledger
-                .check_transaction(transaction, node.ledger.index().saturating_add(1), false)
-                .is_ok()
-    }
-
-    /// Whether a transaction in `v`'s unconfirmed strict past cone creates `output` (rare: only
-    /// for inputs the ledger does not hold yet, so the transaction ids are hashed only then).
-    fn created_below(&self, v: Handle, output: &OutputId) -> bool {
-        let node = self.node;
-        let mut stack: Vec<Handle> = node.tangle.parents(v).to_vec();
-        let mut seen: std::collections::HashSet<Handle> = std::collections::HashSet::new();
-        while let Some(u) = stack.pop() {
-            if self.settled(u) || !seen.insert(u) {
-                continue;
-            }
-            let creates = node
-                .store
-                .get(&node.tangle.id(u))
-                .and_then(|m| m.message.payload())
-                .and_then(Payload::as_transaction)
-                .is_some_and(|tx| {
-                    tx.id() == *output.transaction_id()
-                        && usize::from(output.index()) < tx.essence().outputs().len()
-                });
-            if creates {
-                return true;
-            }
-            stack.extend(node.tangle.parents(u).iter().copied());
-        }
-        false
-    }
-
-    /// Up to `count` clean messages nearest below the tips: highest first, then by id.
-    fn nearest_clean(&mut self, count: usize) -> Vec<Handle> {
-        let tangle = &self.node.tangle;
-        let mut found: Vec<Handle> = Vec::new();
-        let mut seen: std::collections::HashSet<Handle> = std::collections::HashSet::new();
-        let mut queue: Vec<Handle> = tangle.tips().to_vec();
-        while let Some(v) = queue.pop() {
-            if !seen.insert(v) {
-                continue;
-            }
-            if self.clean(v) {
-                found.push(v);
-            } else {
-                queue.extend(tangle.parents(v).iter().copied());
-            }
-        }
-        found.sort_by_key(|&h| (Reverse(tangle.height(h)), tangle.id(h)));
-        found.truncate(count);
-        found
     }
 }

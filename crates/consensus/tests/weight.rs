@@ -721,3 +721,160 @@ proptest! {
         }
     }
 }
+
+/// A forged transaction's cone is unclean; once a confirmation settles it (as conflicting), a
+/// message approving it is clean. The verdict kept from before the confirmation must not
+/// survive it.
+#[test]
+fn kept_tip_verdicts_are_dropped_when_a_confirmation_settles_a_cone() {
+    let mut node = weight_node(3);
+    let forged = tx_message(&[MessageId::default()], forge(&spend(0, 2)));
+    let approver = message(&[forged.id()], None);
+    submit(&mut node, &forged);
+    submit(&mut node, &approver);
+    assert_eq!(node.is_clean(&approver.id()), Some(false));
+    assert_eq!(node.is_clean(&forged.id()), Some(false));
+    // The third message gives the forged one weight 3: it is confirmed, as conflicting.
+    let top = message(&[approver.id()], None);
+    submit(&mut node, &top);
+    assert!(
+        node.metadata(&forged.id())
+            .is_some_and(|m| m.conflict().is_some())
+    );
+    for id in [forged.id(), approver.id(), top.id()] {
+        assert_eq!(node.is_clean(&id), Some(true), "{id}");
+        assert_eq!(node.is_clean_uncached(&id), Some(true));
+    }
+    assert_eq!(node.is_clean(&MessageId::new([9; 32])), None, "unknown");
+}
+
+/// A clean, kept verdict turns unclean when a heavier rival of a transaction in its cone
+/// arrives, and clean again when that rival loses its lead.
+#[test]
+fn kept_tip_verdicts_follow_new_rivals_and_weights() {
+    let mut node = weight_node(100);
+    let root = MessageId::default();
+    let first = tx_message(&[root], spend(0, 2));
+    let above = message(&[first.id()], None);
+    submit(&mut node, &first);
+    submit(&mut node, &above);
+    assert_eq!(node.is_clean(&above.id()), Some(true));
+    // A rival with two approvers outweighs `first` (weight 2 against 3).
+    let rival = tx_message(&[root], spend(0, 3));
+    let rival_approvers = [
+        message(&[rival.id()], None),
+        message(&[rival.id(), root], None),
+    ];
+    submit(&mut node, &rival);
+    for m in &rival_approvers {
+        submit(&mut node, m);
+    }
+    assert_eq!(node.preferred(&first.id()), Some(false));
+    assert_eq!(node.is_clean(&above.id()), Some(false));
+    assert_eq!(node.is_clean(&rival_approvers[0].id()), Some(true));
+    // Two more approvers of `first`: it is heavier again (4 against 3).
+    let more = [
+        message(&[above.id()], None),
+        message(&[above.id(), root], None),
+    ];
+    for m in &more {
+        submit(&mut node, m);
+        for id in [first.id(), above.id(), rival.id(), m.id()] {
+            assert_eq!(node.is_clean(&id), node.is_clean_uncached(&id), "{id}");
+        }
+    }
+    assert_eq!(node.preferred(&first.id()), Some(true));
+    assert_eq!(node.is_clean(&above.id()), Some(true));
+    assert_eq!(node.is_clean(&rival_approvers[0].id()), Some(false));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// On random DAGs of (often double-spending, sometimes forged) transfers under the weight
+    /// rule, fed in creation order and shuffled with tip requests between arrivals: after every
+    /// arrival, every kept tip verdict equals one computed afresh, and — under the weight rule's
+    /// safety assumption (of two transactions spending one output, at most one reaches W;
+    /// otherwise the confirmed ledger itself depends on the order) — the final verdicts are the
+    /// same in both orders.
+    #[test]
+    fn kept_tip_verdicts_equal_fresh_ones_in_any_arrival_order(
+        specs in specs(),
+        weight in 2u64..8,
+        seed in any::<u64>(),
+    ) {
+        let messages = build(&specs);
+        let mut order: Vec<usize> = (0..messages.len()).collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut finals = Vec::new();
+        for shuffle in [false, true] {
+            if shuffle {
+                for i in (1..order.len()).rev() {
+                    let j = (rand_core::RngCore::next_u64(&mut rng) % (i as u64 + 1)) as usize;
+                    order.swap(i, j);
+                }
+            }
+            let mut node = weight_node(weight);
+            for &i in &order {
+                submit(&mut node, &messages[i]);
+                let _ = node.tips(&mut Urts::new(), TipRequest::PAIR, &mut rng);
+                for m in &messages {
+                    prop_assert_eq!(node.is_clean(&m.id()), node.is_clean_uncached(&m.id()));
+                }
+            }
+            let verdicts: BTreeMap<MessageId, Option<bool>> = messages
+                .iter()
+                .map(|m| (m.id(), node.is_clean(&m.id())))
+                .collect();
+            for m in &messages {
+                prop_assert_eq!(node.is_clean(&m.id()), node.is_clean_uncached(&m.id()));
+            }
+            let tangle = node.tangle();
+            let heavy = |m: &Message| {
+                tangle
+                    .handle(&m.id())
+                    .and_then(|h| tangle.cumulative_weight(h))
+                    .is_some_and(|w| w >= weight)
+            };
+            let mut heavy_spenders: BTreeMap<u16, usize> = BTreeMap::new();
+            for (spec, m) in specs.iter().zip(&messages) {
+                if let Some((input, _, _)) = spec.transfer && heavy(m) {
+                    *heavy_spenders.entry(input).or_default() += 1;
+                }
+            }
+            finals.push((verdicts, heavy_spenders.values().all(|&n| n <= 1)));
+        }
+        if finals[0].1 {
+            prop_assert_eq!(&finals[0].0, &finals[1].0);
+        }
+    }
+}
+
+/// A heavier rival with a forged signature never makes a transaction non-preferred, whether its
+/// signature batch has run yet or not: the answer must not depend on when batches run, which
+/// depends on the arrival order.
+#[test]
+fn a_forged_rival_does_not_count_before_its_batch_either() {
+    let mut node = weight_node(100);
+    let root = MessageId::default();
+    let honest = tx_message(&[root], spend(0, 2));
+    let forged = tx_message(&[root], forge(&spend(0, 3)));
+    let approvers = [
+        message(&[forged.id()], None),
+        message(&[forged.id(), root], None),
+    ];
+    for m in [&honest, &forged].into_iter().chain(&approvers) {
+        submit(&mut node, m);
+    }
+    assert!(node.unverified() > 0, "the batch has not run");
+    assert_eq!(node.preferred(&honest.id()), Some(true));
+    assert_eq!(node.conflict(&honest.id()), None);
+    assert_eq!(node.is_clean(&honest.id()), Some(true));
+    node.flush();
+    assert_eq!(
+        node.metadata(&forged.id()).and_then(|m| m.signatures_valid),
+        Some(false)
+    );
+    assert_eq!(node.preferred(&honest.id()), Some(true));
+    assert_eq!(node.is_clean(&honest.id()), Some(true));
+}

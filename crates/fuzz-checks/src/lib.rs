@@ -13,6 +13,7 @@ mod node_sequence;
 pub use graph_sequence::graph_sequence;
 pub use node_sequence::node_sequence;
 use tangle_crypto::address::{Address, decode_bech32};
+use tangle_crypto::hash::blake2b_256;
 use tangle_crypto::ternary::{b1t6_decode_trytes, b1t6_encode_trytes};
 use tangle_model::{Message, Packable, TransactionPayload};
 use tangle_wallet::stream::{ChannelId, Packet, Reader};
@@ -48,7 +49,8 @@ pub fn message_decode(data: &[u8]) -> bool {
     true
 }
 
-/// A transaction payload (TIP-7): an accepted input re-encodes to the same bytes.
+/// A transaction payload (TIP-7): an accepted input re-encodes to the same bytes, and the id and
+/// signing hash it carries are the hashes of its bytes and of its essence's bytes.
 pub fn transaction_payload_decode(data: &[u8]) -> bool {
     let Ok(payload) = TransactionPayload::unpack(data) else {
         return false;
@@ -63,6 +65,16 @@ pub fn transaction_payload_decode(data: &[u8]) -> bool {
             payload.packed_len(),
             data.len(),
             "packed_len must match pack"
+        );
+        assert_eq!(
+            payload.id().as_bytes(),
+            &blake2b_256(data),
+            "the carried id must be the hash of the decoded bytes"
+        );
+        assert_eq!(
+            payload.essence().signing_hash(),
+            blake2b_256(&payload.essence().pack()),
+            "the carried signing hash must be the hash of the essence bytes"
         );
     }
     true

@@ -213,8 +213,16 @@ fn next_message(world: &mut World, node: &FuzzNode, cursor: &mut Cursor<'_>) -> 
 }
 
 /// The ledger invariants: supply constant, no output both unspent and spent, balances equal to
-/// the sum of each address's unspent outputs, derived indexes consistent.
+/// the sum of each address's unspent outputs, derived indexes consistent; and every tip verdict
+/// kept across requests equal to one computed afresh.
 fn check_invariants<C: ConfirmationRule>(node: &Node<C, ChaCha8Rng>, supply: u64) {
+    for id in node.store().ids() {
+        assert_eq!(
+            node.is_clean(id),
+            node.is_clean_uncached(id),
+            "kept tip verdict differs from a fresh one"
+        );
+    }
     let ledger: &Ledger = node.ledger();
     assert_eq!(ledger.total_supply(), supply, "total supply changed");
     let mut sums: BTreeMap<Address, u64> = BTreeMap::new();

@@ -49,8 +49,24 @@ fn parse_hex<const N: usize>(s: &str) -> Result<[u8; N], ParseIdError> {
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
         pub struct $name([u8; 32]);
+
+        /// Byte order, as `[u8]` compares, in two 128-bit comparisons instead of a `memcmp`
+        /// call: ledger and store maps keyed by ids compare them on every look-up.
+        impl Ord for $name {
+            #[inline]
+            fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+                crate::unpacker::cmp32(&self.0, &other.0)
+            }
+        }
+
+        impl PartialOrd for $name {
+            #[inline]
+            fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
 
         impl $name {
             /// Length in bytes.

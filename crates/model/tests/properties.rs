@@ -5,9 +5,11 @@ mod common;
 
 use common::strategies;
 use proptest::prelude::*;
+use tangle_crypto::hash::blake2b_256;
 use tangle_model::{
-    Address, IndexationPayload, Input, Message, MilestonePayload, Output, OutputId, Packable,
-    Parents, Payload, ReceiptPayload, TransactionEssence, TransactionPayload,
+    Address, IndexationPayload, Input, Message, MessageId, MilestonePayload, Output, OutputId,
+    Packable, Parents, Payload, ReceiptPayload, TransactionEssence, TransactionId,
+    TransactionPayload,
 };
 
 fn round_trip<T: Packable + PartialEq + core::fmt::Debug>(value: &T) -> Result<(), TestCaseError> {
@@ -110,6 +112,53 @@ proptest! {
         round_trip(&transaction)?;
         round_trip(transaction.essence())?;
         round_trip(&Payload::from(transaction))?;
+    }
+
+    /// The transaction id and the essence's signing hash are carried, not recomputed: built
+    /// ones come from one packing, decoded ones from the input's byte spans. Both must equal
+    /// BLAKE2b-256 of the re-packed payload and essence.
+    #[test]
+    fn carried_ids_equal_repacked_ids(
+        transaction in strategies::transaction(),
+        parents in strategies::parents(),
+        nonce in any::<u64>(),
+    ) {
+        let repacked_id = blake2b_256(&transaction.pack());
+        let repacked_hash = blake2b_256(&transaction.essence().pack());
+        prop_assert_eq!(transaction.id(), TransactionId::new(repacked_id));
+        prop_assert_eq!(transaction.essence().signing_hash(), repacked_hash);
+
+        let message = Message::new(7, parents, Some(Payload::from(transaction.clone())), nonce)
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let (decoded, _) = Message::unpack_with_id(&message.pack())
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let decoded = decoded.payload().and_then(Payload::as_transaction)
+            .ok_or_else(|| TestCaseError::fail("no transaction"))?;
+        prop_assert_eq!(decoded.id(), TransactionId::new(repacked_id));
+        prop_assert_eq!(decoded.essence().signing_hash(), repacked_hash);
+
+        let alone = TransactionPayload::unpack(&transaction.pack())
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        prop_assert_eq!(alone.id(), TransactionId::new(repacked_id));
+        let essence = TransactionEssence::unpack(&transaction.essence().pack())
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        prop_assert_eq!(essence.signing_hash(), repacked_hash);
+    }
+
+    /// Ids order as their bytes do (the ledger's and the store's maps rely on it), for
+    /// random pairs and for pairs that share a prefix of any length.
+    #[test]
+    fn ids_order_as_their_bytes(a in any::<[u8; 32]>(), b in any::<[u8; 32]>(), shared in 0usize..=32, index in any::<(u16, u16)>()) {
+        let mut b = b;
+        b[..shared].copy_from_slice(&a[..shared]);
+        prop_assert_eq!(MessageId::new(a).cmp(&MessageId::new(b)), a.cmp(&b));
+        prop_assert_eq!(TransactionId::new(a).partial_cmp(&TransactionId::new(b)), Some(a.cmp(&b)));
+        let (i, j) = (index.0 % 127, index.1 % 127);
+        let (x, y) = (
+            OutputId::new(TransactionId::new(a), i).map_err(|e| TestCaseError::fail(format!("{e}")))?,
+            OutputId::new(TransactionId::new(b), j).map_err(|e| TestCaseError::fail(format!("{e}")))?,
+        );
+        prop_assert_eq!(x.cmp(&y), (a, i).cmp(&(b, j)));
     }
 
     #[test]

@@ -97,6 +97,25 @@ pub fn hash_block_trailing_zeros(block: &[Trit; HASH_LENGTH]) -> u32 {
     planes.trailing_zeros_of_hash()
 }
 
+/// [`hash_block_trailing_zeros`] of the block `b1t6(bytes) ‖ 0…0` (at most 40 bytes, 240
+/// trits; more are ignored), without building the trits: the proof-of-work score's case.
+///
+/// ```
+/// use tangle_crypto::curl::{b1t6_block_trailing_zeros, hash_block_trailing_zeros, HASH_LENGTH};
+/// use tangle_crypto::ternary::{b1t6_encode, Trit};
+///
+/// let bytes = [0x5a_u8; 40];
+/// let mut block = [Trit::Zero; HASH_LENGTH];
+/// block[..240].copy_from_slice(&b1t6_encode(&bytes));
+/// assert_eq!(b1t6_block_trailing_zeros(&bytes), hash_block_trailing_zeros(&block));
+/// ```
+pub fn b1t6_block_trailing_zeros(bytes: &[u8]) -> u32 {
+    let mut planes = Planes::ZERO;
+    planes.load_b1t6(bytes.get(..HASH_LENGTH / 6).unwrap_or(bytes));
+    planes.transform();
+    planes.trailing_zeros_of_hash()
+}
+
 /// A Curl-P-81 sponge.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CurlP81 {

@@ -14,7 +14,7 @@
 
 use super::layout::{FINAL_POSITION, ROTATIONS};
 use super::{HASH_LENGTH, STATE_LENGTH};
-use crate::ternary::Trit;
+use crate::ternary::{Trit, b1t6_encode_byte};
 
 /// Words per plane: 729 bits rounded up to 768.
 const WORDS: usize = 12;
@@ -45,6 +45,44 @@ pub(crate) const fn decode(hi: bool, lo: bool) -> Trit {
         (false, _) => Trit::MinusOne,
         (true, false) => Trit::PlusOne,
         (true, true) => Trit::Zero,
+    }
+}
+
+/// The `(hi, lo)` plane bits of the six b1t6 trits of each byte value (bit `i` for trit `i`),
+/// so that b1t6 input goes into the planes six trits at a time.
+const B1T6_PLANES: [(u8, u8); 256] = {
+    let mut table = [(0u8, 0u8); 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let trits = b1t6_encode_byte(byte as u8);
+        let (mut hi, mut lo) = (0u8, 0u8);
+        let mut i = 0;
+        while i < 6 {
+            let (h, l) = encode(trits[i]);
+            hi |= (h as u8) << i;
+            lo |= (l as u8) << i;
+            i += 1;
+        }
+        table[byte] = (hi, lo);
+        byte += 1;
+    }
+    table
+};
+
+/// Overwrites the six bits at bit position `bit` of `plane` with `bits`.
+#[inline(always)]
+fn set_six(plane: &mut [u64; WORDS], bit: usize, bits: u8) {
+    let (w, off) = (bit / 64, bit % 64);
+    let bits = u64::from(bits);
+    if let Some(word) = plane.get_mut(w) {
+        *word = (*word & !(0x3f << off)) | (bits << off);
+    }
+    // The bits that spill into the next word.
+    if off > 58
+        && let Some(word) = plane.get_mut(w + 1)
+    {
+        let spill = off + 6 - 64;
+        *word = (*word & !((1 << spill) - 1)) | (bits >> (6 - spill));
     }
 }
 
@@ -102,6 +140,18 @@ impl Planes {
             };
             *hi = (*hi & keep) | h;
             *lo = (*lo & keep) | l;
+        }
+    }
+
+    /// Overwrites trits `0..6·bytes.len()` with the b1t6 encoding of `bytes` (at most 121
+    /// bytes; more are ignored): the same as [`Self::load_prefix`] of the encoded trits, six
+    /// trits per table lookup.
+    #[inline(always)]
+    pub(crate) fn load_b1t6(&mut self, bytes: &[u8]) {
+        for (i, &byte) in bytes.iter().take(STATE_LENGTH / 6).enumerate() {
+            let (hi, lo) = B1T6_PLANES[usize::from(byte)];
+            set_six(&mut self.hi, 6 * i, hi);
+            set_six(&mut self.lo, 6 * i, lo);
         }
     }
 
@@ -171,6 +221,51 @@ fn doubled(p: &[u64; WORDS]) -> [u64; 2 * WORDS] {
 mod tests {
     use super::*;
     use crate::curl::reference;
+    use crate::ternary::b1t6_encode;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Loading b1t6 bytes six trits at a time over any state equals loading the encoded
+        /// trits one by one, for every length and byte value.
+        #[test]
+        fn load_b1t6_equals_loading_the_encoded_trits(
+            bytes in proptest::collection::vec(any::<u8>(), 0..=121),
+            seed in any::<u64>(),
+        ) {
+            let mut state = [Trit::Zero; STATE_LENGTH];
+            let mut x = seed | 1;
+            for t in state.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *t = Trit::ALL[(x % 3) as usize];
+            }
+            let mut fast = Planes::from_state(&state);
+            fast.load_b1t6(&bytes);
+            let mut slow = Planes::from_state(&state);
+            slow.load_prefix(&b1t6_encode(&bytes));
+            for i in 0..STATE_LENGTH {
+                prop_assert_eq!(fast.get(i), slow.get(i), "trit {}", i);
+            }
+        }
+
+        /// The proof-of-work path (bytes into the planes) counts the same trailing zeros as
+        /// hashing the 243-trit block built by `curl_input`.
+        #[test]
+        fn pow_trailing_zeros_equal_the_block_hash(digest in any::<[u8; 32]>(), nonce in any::<u64>()) {
+            let mut bytes = [0u8; 40];
+            bytes[..32].copy_from_slice(&digest);
+            bytes[32..].copy_from_slice(&nonce.to_le_bytes());
+            let block = crate::pow::curl_input(&digest, nonce);
+            prop_assert_eq!(
+                crate::curl::b1t6_block_trailing_zeros(&bytes),
+                crate::curl::hash_block_trailing_zeros(&block)
+            );
+            let hash = reference::hash(&block);
+            let zeros = hash.iter().rev().take_while(|&&t| t == Trit::Zero).count() as u32;
+            prop_assert_eq!(crate::curl::b1t6_block_trailing_zeros(&bytes), zeros);
+        }
+    }
 
     #[test]
     fn round_function_matches_the_table_exhaustively() {

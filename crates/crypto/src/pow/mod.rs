@@ -186,10 +186,11 @@ pub fn count_trailing_zeros(hash: &[Trit]) -> u32 {
 /// Trailing zero trits of a message's PoW hash.
 pub fn try_trailing_zeros(message: &[u8]) -> Result<u32, PowError> {
     let (head, nonce) = split(message)?;
-    Ok(curl::hash_block_trailing_zeros(&curl_input(
-        &blake2b_256(head),
-        nonce,
-    )))
+    // The Curl input `b1t6(digest ‖ nonce LE) ‖ 0,0,0`, loaded into the state from the bytes.
+    let mut input = [0u8; BLAKE2B_256_LEN + NONCE_LEN];
+    input[..BLAKE2B_256_LEN].copy_from_slice(&blake2b_256(head));
+    input[BLAKE2B_256_LEN..].copy_from_slice(&nonce.to_le_bytes());
+    Ok(curl::b1t6_block_trailing_zeros(&input))
 }
 
 /// Trailing zero trits of a message's PoW hash; 0 for a message shorter than 8 bytes.

@@ -73,10 +73,10 @@ impl Payload {
 
     /// Reads a payload, type included, as the payload of a message.
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
-        let offset = r.offset();
+        let (offset, start) = (r.offset(), r.position());
         match r.u32()? {
             TransactionPayload::KIND => Ok(Self::Transaction(Box::new(
-                TransactionPayload::read_body(r)?,
+                TransactionPayload::read_body(r, start)?,
             ))),
             MilestonePayload::KIND => Ok(Self::Milestone(MilestonePayload::read_boxed(r)?)),
             IndexationPayload::KIND => {

@@ -19,11 +19,17 @@ use crate::{INPUT_COUNT_MAX, IOTA_SUPPLY, OUTPUT_COUNT_MAX};
 ///
 /// Packed as `u8 0 ‖ u16 input count ‖ inputs ‖ u16 output count ‖ outputs ‖ u32 payload length ‖
 /// payload`.
+///
+/// The essence carries its signing hash, computed once: from the exact bytes it was decoded
+/// from, or from one packing when it is built. Every signature check and the ledger read it
+/// instead of packing the essence again.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TransactionEssence {
     inputs: Vec<Input>,
     outputs: Vec<Output>,
     payload: Option<IndexationPayload>,
+    /// BLAKE2b-256 of the packed essence.
+    hash: [u8; 32],
 }
 
 impl TransactionEssence {
@@ -60,11 +66,14 @@ impl TransactionEssence {
             )?;
             previous = Some(bytes);
         }
-        Ok(Self {
+        let mut essence = Self {
             inputs,
             outputs,
             payload,
-        })
+            hash: [0; 32],
+        };
+        essence.hash = blake2b_256(&essence.pack());
+        Ok(essence)
     }
 
     /// The inputs, in order.
@@ -82,12 +91,15 @@ impl TransactionEssence {
         self.payload.as_ref()
     }
 
-    /// The message that signature unlocks sign: BLAKE2b-256 of the packed essence.
+    /// The message that signature unlocks sign: BLAKE2b-256 of the packed essence (carried,
+    /// not recomputed).
+    #[inline]
     pub fn signing_hash(&self) -> [u8; 32] {
-        blake2b_256(&self.pack())
+        self.hash
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+        let start = r.position();
         let offset = r.offset();
         let kind = r.u8()?;
         if kind != Self::KIND {
@@ -155,6 +167,7 @@ impl TransactionEssence {
             inputs,
             outputs,
             payload,
+            hash: blake2b_256(r.since(start)),
         })
     }
 }
@@ -266,10 +279,33 @@ impl Packable for TransactionEssence {
 /// A transaction (payload type 0): an essence and one unlock block per input.
 ///
 /// Packed as `u32 0 ‖ essence ‖ u16 unlock count ‖ unlock blocks`.
+///
+/// The transaction carries its id, computed once like the essence's signing hash: from the
+/// decoded bytes, or from one packing when it is built.
+///
+/// ```
+/// use tangle_crypto::hash::blake2b_256;
+/// use tangle_model::{Message, Packable, TransactionPayload};
+/// # use tangle_crypto::{address::Ed25519Address, ed25519::SigningKey};
+/// # use tangle_model::{Address, MessageBuilder, Output, OutputId, TransactionBuilder, TransactionId};
+/// # let key = SigningKey::from_bytes(&[1; 32]);
+/// # let to = Address::Ed25519(Ed25519Address::new([2; 32]));
+/// # let input = OutputId::new(TransactionId::new([3; 32]), 0)?;
+/// # let tx = TransactionBuilder::new().input(input, &key).output(Output::single(to, 1_000_000)?).finish()?;
+/// # let bytes = MessageBuilder::new().network_id(1).parent(Default::default()).payload(tx).finish()?.pack();
+/// let (message, _) = Message::unpack_with_id(&bytes)?;
+/// let tx: &TransactionPayload = message.payload().and_then(|p| p.as_transaction()).unwrap();
+/// // Carried from the decoded bytes; the same as hashing the re-packed payload.
+/// assert_eq!(tx.id().as_bytes(), &blake2b_256(&tx.pack()));
+/// assert_eq!(tx.essence().signing_hash(), blake2b_256(&tx.essence().pack()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TransactionPayload {
     essence: TransactionEssence,
     unlock_blocks: UnlockBlocks,
+    /// BLAKE2b-256 of the packed payload, type included.
+    id: TransactionId,
 }
 
 impl TransactionPayload {
@@ -288,10 +324,13 @@ impl TransactionPayload {
                 inputs: essence.inputs.len(),
             });
         }
-        Ok(Self {
+        let mut transaction = Self {
             essence,
             unlock_blocks,
-        })
+            id: TransactionId::new([0; 32]),
+        };
+        transaction.id = TransactionId::new(blake2b_256(&transaction.pack()));
+        Ok(transaction)
     }
 
     /// The essence.
@@ -304,9 +343,11 @@ impl TransactionPayload {
         &self.unlock_blocks
     }
 
-    /// The transaction id: BLAKE2b-256 of the packed payload, type included.
+    /// The transaction id: BLAKE2b-256 of the packed payload, type included (carried, not
+    /// recomputed).
+    #[inline]
     pub fn id(&self) -> TransactionId {
-        TransactionId::new(blake2b_256(&self.pack()))
+        self.id
     }
 
     /// The id of output `index` of this transaction, if it has that many outputs.
@@ -318,8 +359,9 @@ impl TransactionPayload {
         }
     }
 
-    /// Reads the body, after the type.
-    pub(crate) fn read_body(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+    /// Reads the body, after the type; `start` is the reader's position of the type, where the
+    /// bytes the id hashes begin.
+    pub(crate) fn read_body(r: &mut Reader<'_>, start: usize) -> Result<Self, UnpackError> {
         let essence = TransactionEssence::read(r)?;
         let offset = r.offset();
         let count = r.u16()? as usize;
@@ -334,6 +376,7 @@ impl TransactionPayload {
         Ok(Self {
             essence,
             unlock_blocks,
+            id: TransactionId::new(blake2b_256(r.since(start))),
         })
     }
 }
@@ -352,8 +395,9 @@ impl Packable for TransactionPayload {
     /// Decodes a payload including its `u32` type, which must be 0.
     fn unpack(bytes: &[u8]) -> Result<Self, UnpackError> {
         unpack_all(bytes, |r| {
+            let start = r.position();
             super::expect_kind(r, Self::KIND)?;
-            Self::read_body(r)
+            Self::read_body(r, start)
         })
     }
 }
