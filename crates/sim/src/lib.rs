@@ -147,8 +147,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod attack;
 mod confidence;
 mod config;
+mod engine;
 mod ensemble;
 mod metrics;
 pub mod output;
@@ -156,15 +158,13 @@ mod report;
 mod run;
 mod scenario;
 
+pub use attack::{Attack, AttackReport, ParasiteChain, ParasiteShape, Splitting, TipSpam};
 pub use config::{Delay, Edges, SimConfig, Weights};
 pub use ensemble::{EnsembleReport, Estimate, derive_seed};
 pub use metrics::{Confirmation, CwGrowth, MetricsConfig, Series, TipPoint};
 pub use report::{SimReport, WeightWindowUse};
 pub use run::{PROGRESS_EVERY, Progress, SimTangle, Simulation, TICKS_PER_UNIT};
-pub use scenario::{
-    CONFLICT_RETRIES, Outcome, ParasiteChain, ParasiteShape, Scenario, ScenarioEnsemble,
-    ScenarioReport, Splitting, TipSpam,
-};
+pub use scenario::{CONFLICT_RETRIES, Outcome, Scenario, ScenarioEnsemble, ScenarioReport};
 
 use tangle_graph::InsertError;
 use tangle_graph::select::SelectError;

@@ -73,7 +73,7 @@ fn simulations() -> Vec<(&'static str, Simulation)> {
     .collect()
 }
 
-fn selector(name: &str, h: f64, lambda: f64) -> Box<dyn TipSelector<SimTangle>> {
+fn selector(name: &str, h: f64) -> Box<dyn TipSelector<SimTangle>> {
     let start = WalkStart::Depth(20);
     match name {
         "urts" => Box::new(Urts),
@@ -202,11 +202,11 @@ fn digest(text: &str) -> u64 {
 fn current_lines() -> Vec<String> {
     let mut lines = Vec::new();
     for (settings, sim) in simulations() {
-        let (h, lambda) = (sim.config().delay.mean(), sim.config().lambda);
+        let h = sim.config().delay.mean();
         for name in SELECTORS {
             for (attack, scenario) in attacks() {
                 for seed in SEEDS {
-                    let mut selector = selector(name, h, lambda);
+                    let mut selector = selector(name, h);
                     let (values, headline) = match &scenario {
                         None => {
                             let r = sim.run(selector.as_mut(), seed).expect("plain run");
