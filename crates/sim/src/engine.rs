@@ -30,6 +30,12 @@ pub(crate) fn ticks(t: f64) -> u64 {
     (t * TICKS_PER_UNIT).round() as u64
 }
 
+/// An attack issued an id it was not handed, or out of order.
+const BAD_ID: SimError = SimError::InvalidConfig {
+    name: "attack",
+    reason: "issues only ids it was handed (arrivals, new_id), each once and in increasing order, approving older ids",
+};
+
 /// A transaction issued but not yet visible.
 #[derive(Clone, Copy, Debug)]
 struct Pending {
@@ -67,14 +73,18 @@ impl Queue {
         }
     }
 
-    /// Adds transaction `id` (larger than every id pushed before).
+    /// The smallest id that may be pushed next.
+    fn end(&self) -> u64 {
+        self.base + self.slots.len() as u64
+    }
+
+    /// Adds transaction `id` (at least [`end`](Self::end)).
     #[inline]
     fn push(&mut self, id: u64, p: Pending) {
         if self.slots.is_empty() {
             self.base = id;
         }
-        let end = self.base + self.slots.len() as u64;
-        debug_assert!(id >= end);
+        let end = self.end();
         for _ in end..id {
             self.slots.push_back(None);
         }
@@ -133,7 +143,7 @@ impl Queue {
 /// Time integrals of the tip counts over the measurement window.
 pub(crate) struct Areas {
     pub(crate) measuring: bool,
-    last: f64,
+    pub(crate) last: f64,
     pub(crate) view: f64,
     pub(crate) global: f64,
 }
@@ -232,11 +242,20 @@ impl World {
     }
 
     /// Counts transaction `id`, issued at `t` approving `parent_ids`, in the global tips.
-    pub(crate) fn record_issue(&mut self, id: u64, t: f64, parent_ids: impl Iterator<Item = u64>) {
-        for p in parent_ids {
+    pub(crate) fn record_issue(
+        &mut self,
+        id: u64,
+        t: f64,
+        parent_ids: &[u64],
+    ) -> Result<(), SimError> {
+        if id >= self.next_id || parent_ids.iter().any(|&p| p >= id) {
+            return Err(BAD_ID);
+        }
+        for &p in parent_ids {
             self.mark_approved(p);
         }
         self.count_issue(id, t);
+        Ok(())
     }
 
     /// Transaction `p` has an approver now.
@@ -281,6 +300,9 @@ impl World {
                 name: "parents",
                 reason: "a transaction approves 1..=8 parents",
             });
+        }
+        if id >= self.next_id || (!self.queue.slots.is_empty() && id < self.queue.end()) {
+            return Err(BAD_ID);
         }
         for &h in parents {
             let p = self.tangle.id(h);
@@ -590,4 +612,60 @@ pub(crate) fn run_arrivals<A: Attack + ?Sized>(
         t_warm,
         attacker_arrivals,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(visible: f64) -> Pending {
+        Pending {
+            visible,
+            issued: 0,
+            weight: 1,
+            len: 1,
+            own: Label::NONE,
+            parents: [Handle::default(); MAX_PARENTS],
+        }
+    }
+
+    fn drain(queue: &mut Queue) -> Vec<u64> {
+        let mut ids = Vec::new();
+        while let Some(t) = queue.next_time() {
+            let (id, p) = queue.pop().expect("a transaction at the front");
+            assert_eq!(p.visible, t);
+            ids.push(id);
+        }
+        ids
+    }
+
+    /// Ids never pushed (hidden transactions) leave gaps the fixed-delay queue skips.
+    #[test]
+    fn fixed_delay_queue_skips_gaps_in_id_order() {
+        let mut queue = Queue::new(&Delay::Fixed(1.0));
+        for (id, t) in [(1, 1.0), (2, 1.5), (5, 2.0), (6, 2.0), (9, 3.0)] {
+            queue.push(id, pending(t));
+        }
+        assert!(queue.mark(5, Label::SIDE_A));
+        assert!(!queue.mark(3, Label::SIDE_A), "a gap is not waiting");
+        assert!(!queue.mark(12, Label::SIDE_A), "nor an id not pushed yet");
+        assert_eq!(queue.pop().map(|(id, _)| id), Some(1));
+        assert_eq!(queue.pop().map(|(id, _)| id), Some(2));
+        let (id, p) = queue.pop().expect("5");
+        assert_eq!((id, p.own), (5, Label::SIDE_A));
+        assert_eq!(drain(&mut queue), [6, 9]);
+        // Empty again: the next push may start anywhere above.
+        queue.push(20, pending(4.0));
+        assert_eq!(drain(&mut queue), [20]);
+    }
+
+    /// Drawn delays: visibility order, ties by id, gaps allowed.
+    #[test]
+    fn drawn_delay_queue_orders_by_time_then_id() {
+        let mut queue = Queue::new(&Delay::Exponential { mean: 1.0 });
+        for (id, t) in [(1, 3.0), (2, 1.0), (4, 2.0), (5, 1.0), (8, 0.5)] {
+            queue.push(id, pending(t));
+        }
+        assert_eq!(drain(&mut queue), [8, 2, 5, 4, 1]);
+    }
 }

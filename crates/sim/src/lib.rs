@@ -104,6 +104,11 @@
 //! Runs are deterministic per seed (the attacker draws from its own stream), and
 //! [`Simulation::run_scenario_ensemble`] gives the same results whatever the thread count.
 //!
+//! Each attack is a strategy ([`Attack`], module [`attack`]) driven by the event loop that
+//! also runs the plain model; [`Simulation::run_attack`] runs any implementation, so a new
+//! attack needs no change to the loop (`examples/custom_attack.rs`). The settings of the
+//! three attacks have `Default`s, the command line's (share 0.2, the times above).
+//!
 //! # Example
 //! ```
 //! use tangle_graph::select::Urts;

@@ -303,11 +303,10 @@ impl AttackContext<'_> {
             .submit(id, self.time, parents, weight, delay, label)
     }
 
-    /// Issues transaction `id` now, approving `parent_ids`, and keeps it hidden: it becomes
-    /// visible only through [`reveal`](Self::reveal).
-    pub fn record_issue(&mut self, id: u64, parent_ids: &[u64]) {
-        self.world
-            .record_issue(id, self.time, parent_ids.iter().copied());
+    /// Issues transaction `id` now, approving `parent_ids` (older ids), and keeps it hidden:
+    /// it becomes visible only through [`reveal`](Self::reveal).
+    pub fn record_issue(&mut self, id: u64, parent_ids: &[u64]) -> Result<(), SimError> {
+        self.world.record_issue(id, self.time, parent_ids)
     }
 
     /// Adds `label` to the label of transaction `id` while it is still invisible (e.g. the
@@ -318,7 +317,14 @@ impl AttackContext<'_> {
 
     /// Makes every submitted transaction due by `time` visible and integrates the tip count
     /// up to `time` (before a [`reveal`](Self::reveal) at a time before the arrival's).
+    /// `time` must lie between the last event and [`time`](Self::time).
     pub fn advance_to(&mut self, time: f64) -> Result<(), SimError> {
+        if !(time >= self.world.areas.last && time <= self.time) {
+            return Err(SimError::InvalidConfig {
+                name: "attack",
+                reason: "advances the clock only to times between the last event and now",
+            });
+        }
         self.world.advance_to(time)
     }
 

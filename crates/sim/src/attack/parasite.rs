@@ -188,7 +188,7 @@ impl Attack for ParasiteRun {
             parent: HiddenParent::Visible(old),
         });
         let old_id = ctx.graph().id(old);
-        ctx.record_issue(d, &[old_id]);
+        ctx.record_issue(d, &[old_id])?;
         self.release_at = t + self.hide_time;
         Ok(())
     }
@@ -207,8 +207,7 @@ impl Attack for ParasiteRun {
             parent: HiddenParent::Member(parent),
         });
         let parent_id = self.hidden[parent].id;
-        ctx.record_issue(arrival.id, &[parent_id]);
-        Ok(())
+        ctx.record_issue(arrival.id, &[parent_id])
     }
 
     /// The parasite becomes visible if the run ended before the release (then nothing is
