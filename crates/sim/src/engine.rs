@@ -79,7 +79,7 @@ impl Queue {
     }
 
     /// Adds transaction `id` (at least [`end`](Self::end)).
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, id: u64, p: Pending) {
         if self.slots.is_empty() {
             self.base = id;
@@ -96,7 +96,7 @@ impl Queue {
     }
 
     /// Time at which the next transaction becomes visible.
-    #[inline]
+    #[inline(always)]
     fn next_time(&self) -> Option<f64> {
         match &self.heap {
             Some(heap) => heap.peek().map(|Reverse((bits, _))| f64::from_bits(*bits)),
@@ -110,7 +110,7 @@ impl Queue {
     }
 
     /// Removes the next transaction to become visible.
-    #[inline]
+    #[inline(always)]
     fn pop(&mut self) -> Option<(u64, Pending)> {
         let id = match &mut self.heap {
             Some(heap) => heap.pop()?.0.1,
@@ -150,7 +150,7 @@ pub(crate) struct Areas {
 
 impl Areas {
     /// Advances the clock to `to` with the counts that held since the last call.
-    #[inline]
+    #[inline(always)]
     fn advance(&mut self, to: f64, view_tips: usize, global_tips: u64) {
         if self.measuring {
             let dt = to - self.last;
@@ -259,7 +259,7 @@ impl World {
     }
 
     /// Transaction `p` has an approver now.
-    #[inline]
+    #[inline(always)]
     fn mark_approved(&mut self, p: u64) {
         let (word, bit) = ((p / 64) as usize, p % 64);
         if self.approved.len() <= word {
@@ -272,7 +272,7 @@ impl World {
     }
 
     /// Transaction `id`, issued at `t`, is a global tip (its approvals already counted).
-    #[inline]
+    #[inline(always)]
     fn count_issue(&mut self, id: u64, t: f64) {
         if !self.labels.is_empty() {
             let i = id as usize;
@@ -304,29 +304,46 @@ impl World {
         if id >= self.next_id || (!self.queue.slots.is_empty() && id < self.queue.end()) {
             return Err(BAD_ID);
         }
-        for &h in parents {
+        let mut slots = [Handle::default(); MAX_PARENTS];
+        slots[..parents.len()].copy_from_slice(parents);
+        self.push_issue(id, t, slots, parents.len(), weight, delay, own);
+        Ok(())
+    }
+
+    /// [`submit`](Self::submit) without the checks, for the loop's own transactions: `id`
+    /// is the newest handed out and `parents[..len]` are 1..=8 visible vertices.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn push_issue(
+        &mut self,
+        id: u64,
+        t: f64,
+        parents: [Handle; MAX_PARENTS],
+        len: usize,
+        weight: u32,
+        delay: f64,
+        own: Label,
+    ) {
+        for &h in &parents[..len] {
             let p = self.tangle.id(h);
             self.mark_approved(p);
         }
         self.count_issue(id, t);
-        let mut slots = [Handle::default(); MAX_PARENTS];
-        slots[..parents.len()].copy_from_slice(parents);
         self.queue.push(
             id,
             Pending {
                 visible: t + delay,
                 issued: ticks(t),
                 weight,
-                len: parents.len() as u8,
+                len: len as u8,
                 own,
-                parents: slots,
+                parents,
             },
         );
-        Ok(())
     }
 
     /// Inserts a transaction that becomes visible; its label gets its parents' sides.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn insert(
         &mut self,
         id: u64,
@@ -350,7 +367,7 @@ impl World {
     }
 
     /// Makes visible everything due by `t`, integrating the tip counts up to each insertion.
-    #[inline]
+    #[inline(always)]
     fn reveal_until(&mut self, t: f64) -> Result<(), SimError> {
         while let Some(visible) = self.queue.next_time() {
             if visible > t {
@@ -367,7 +384,7 @@ impl World {
     }
 
     /// [`reveal_until`](Self::reveal_until) `t`, then integrates the counts up to `t`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn advance_to(&mut self, t: f64) -> Result<(), SimError> {
         self.reveal_until(t)?;
         self.areas.advance(t, self.view_tips, self.global_tips);
@@ -375,7 +392,11 @@ impl World {
     }
 
     /// The union of the sides of `handles`.
+    #[inline(always)]
     fn sides(&self, handles: &[Handle]) -> Label {
+        if self.labels.is_empty() {
+            return Label::NONE;
+        }
         handles
             .iter()
             .fold(Label::NONE, |acc, &h| acc.union(self.label(h).sides()))
@@ -384,7 +405,33 @@ impl World {
     /// The parents of an honest transaction: the selector's tips, without repeats, never on
     /// both sides of a conflict (redrawn up to [`CONFLICT_RETRIES`] times, then the tips on
     /// the side of the first tip on a side are kept).
+    #[inline(always)]
     fn honest_parents(
+        &self,
+        selector: &mut dyn TipSelector<SimTangle>,
+        request: TipRequest,
+        choose: &mut ChaCha8Rng,
+    ) -> Result<([Handle; MAX_PARENTS], usize), SimError> {
+        if !self.labels.is_empty() {
+            return self.conflict_free_parents(selector, request, choose);
+        }
+        // No conflict can arise: the selection without repeats.
+        let selection = selector.select(&self.tangle, request, choose)?;
+        let mut parents = [Handle::default(); MAX_PARENTS];
+        let mut len = 0;
+        // Selections are sorted by id, so repeated draws (multi-edge) are adjacent.
+        for &h in selection.as_slice() {
+            if len == 0 || parents[len - 1] != h {
+                parents[len] = h;
+                len += 1;
+            }
+        }
+        Ok((parents, len))
+    }
+
+    /// [`honest_parents`](Self::honest_parents) of an attack run, where vertices have sides.
+    #[inline(never)]
+    fn conflict_free_parents(
         &self,
         selector: &mut dyn TipSelector<SimTangle>,
         request: TipRequest,
@@ -563,10 +610,10 @@ pub(crate) fn run_arrivals<A: Attack + ?Sized>(
             if let Some(c) = confidence.as_deref_mut() {
                 c.check(t, &world.tangle, selector, plan.request)?;
             }
-            let (parents, len) = world.honest_parents(selector, plan.request, choose)?;
-            let parents = &parents[..len];
+            let (chosen, len) = world.honest_parents(selector, plan.request, choose)?;
+            world.push_issue(id, t, chosen, len, weight, delay, Label::NONE);
+            let parents = &chosen[..len];
             let sides = world.sides(parents);
-            world.submit(id, t, parents, weight, delay, Label::NONE)?;
             let tx = HonestTx {
                 id,
                 time: t,
