@@ -569,6 +569,12 @@ pub(crate) fn run_arrivals<A: Attack + ?Sized>(
             time: t,
         };
         if let Flow::Stop { at } = attack.before_arrival(&mut ctx)? {
+            if !(at >= world.areas.last && at <= t) {
+                return Err(SimError::InvalidConfig {
+                    name: "attack",
+                    reason: "stops the run only between the last event and the arrival",
+                });
+            }
             t = at;
             break;
         }

@@ -175,6 +175,8 @@ enum Misbehaving {
     NewerParent,
     /// Moves the clock past the arrival.
     ClockAhead,
+    /// Ends the run before the last event.
+    StopInThePast,
 }
 
 impl Attack for Misbehaving {
@@ -185,8 +187,12 @@ impl Attack for Misbehaving {
     }
 
     fn before_arrival(&mut self, ctx: &mut AttackContext<'_>) -> Result<Flow, SimError> {
-        if matches!(self, Misbehaving::ClockAhead) && ctx.time() > 25.0 {
-            ctx.advance_to(ctx.time() + 1.0)?;
+        if ctx.time() > 25.0 {
+            match self {
+                Misbehaving::ClockAhead => ctx.advance_to(ctx.time() + 1.0)?,
+                Misbehaving::StopInThePast => return Ok(Flow::Stop { at: 1.0 }),
+                _ => {}
+            }
         }
         Ok(Flow::Continue)
     }
@@ -197,7 +203,9 @@ impl Attack for Misbehaving {
             Misbehaving::ForeignId => ctx.submit(arrival.id + 5, &genesis, 1, 1.0, Label::ATTACKER),
             Misbehaving::NoParents => ctx.submit(arrival.id, &[], 1, 1.0, Label::ATTACKER),
             Misbehaving::NewerParent => ctx.record_issue(arrival.id, &[arrival.id + 1]),
-            Misbehaving::ClockAhead => ctx.submit(arrival.id, &genesis, 1, 1.0, Label::ATTACKER),
+            Misbehaving::ClockAhead | Misbehaving::StopInThePast => {
+                ctx.submit(arrival.id, &genesis, 1, 1.0, Label::ATTACKER)
+            }
         }
     }
 
@@ -212,6 +220,7 @@ fn an_attack_that_breaks_a_rule_gets_an_error_naming_it() {
         (Misbehaving::NoParents, "parents"),
         (Misbehaving::NewerParent, "attack"),
         (Misbehaving::ClockAhead, "attack"),
+        (Misbehaving::StopInThePast, "attack"),
     ] {
         let mut attack = attack;
         match sim.run_attack(&mut attack, &mut Urts, 1) {

@@ -85,7 +85,8 @@ impl Label {
 pub enum Flow {
     /// Go on with the arrival.
     Continue,
-    /// End the run at this time (at or before the arrival's): the arrival is not issued.
+    /// End the run at this time (between the last event and the arrival's time, else the
+    /// run fails with an `attack` rule error): the arrival is not issued.
     Stop {
         /// The end of the run, `t_N`.
         at: f64,
