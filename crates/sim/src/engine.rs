@@ -78,9 +78,9 @@ impl Queue {
         self.base + self.slots.len() as u64
     }
 
-    /// Adds transaction `id` (at least [`end`](Self::end)).
+    /// Adds transaction `id` (at least [`end`](Self::end)); returns its slot.
     #[inline(always)]
-    fn push(&mut self, id: u64, p: Pending) {
+    fn push(&mut self, id: u64, p: Pending) -> &mut Pending {
         if self.slots.is_empty() {
             self.base = id;
         }
@@ -93,6 +93,11 @@ impl Queue {
             heap.push(Reverse((p.visible.to_bits(), id)));
         }
         self.slots.push_back(Some(p));
+        match self.slots.back_mut() {
+            Some(Some(slot)) => slot,
+            // Pushed just above.
+            _ => unreachable!("the slot just pushed"),
+        }
     }
 
     /// Time at which the next transaction becomes visible.
@@ -261,14 +266,7 @@ impl World {
     /// Transaction `p` has an approver now.
     #[inline(always)]
     fn mark_approved(&mut self, p: u64) {
-        let (word, bit) = ((p / 64) as usize, p % 64);
-        if self.approved.len() <= word {
-            self.approved.resize(word + 1, 0);
-        }
-        if self.approved[word] & (1 << bit) == 0 {
-            self.approved[word] |= 1 << bit;
-            self.global_tips -= 1;
-        }
+        mark_approved(&mut self.approved, &mut self.global_tips, p);
     }
 
     /// Transaction `id`, issued at `t`, is a global tip (its approvals already counted).
@@ -402,34 +400,49 @@ impl World {
             .fold(Label::NONE, |acc, &h| acc.union(self.label(h).sides()))
     }
 
-    /// The parents of an honest transaction: the selector's tips, without repeats, never on
-    /// both sides of a conflict (redrawn up to [`CONFLICT_RETRIES`] times, then the tips on
-    /// the side of the first tip on a side are kept).
+    /// Issues honest transaction `id` of a plain run (no labels, so no conflict): the
+    /// selector's tips without repeats, written straight into its queue slot.
     #[inline(always)]
-    fn honest_parents(
-        &self,
+    #[allow(clippy::too_many_arguments)]
+    fn issue_plain(
+        &mut self,
+        id: u64,
+        t: f64,
         selector: &mut dyn TipSelector<SimTangle>,
         request: TipRequest,
         choose: &mut ChaCha8Rng,
-    ) -> Result<([Handle; MAX_PARENTS], usize), SimError> {
-        if !self.labels.is_empty() {
-            return self.conflict_free_parents(selector, request, choose);
-        }
-        // No conflict can arise: the selection without repeats.
+        weight: u32,
+        delay: f64,
+    ) -> Result<(), SimError> {
         let selection = selector.select(&self.tangle, request, choose)?;
-        let mut parents = [Handle::default(); MAX_PARENTS];
+        let slot = self.queue.push(
+            id,
+            Pending {
+                visible: t + delay,
+                issued: ticks(t),
+                weight,
+                len: 0,
+                own: Label::NONE,
+                parents: [Handle::default(); MAX_PARENTS],
+            },
+        );
         let mut len = 0;
         // Selections are sorted by id, so repeated draws (multi-edge) are adjacent.
         for &h in selection.as_slice() {
-            if len == 0 || parents[len - 1] != h {
-                parents[len] = h;
+            if len == 0 || slot.parents[len - 1] != h {
+                slot.parents[len] = h;
                 len += 1;
+                mark_approved(&mut self.approved, &mut self.global_tips, self.tangle.id(h));
             }
         }
-        Ok((parents, len))
+        slot.len = len as u8;
+        self.count_issue(id, t);
+        Ok(())
     }
 
-    /// [`honest_parents`](Self::honest_parents) of an attack run, where vertices have sides.
+    /// The parents of an honest transaction of an attack run: the selector's tips, without
+    /// repeats, never on both sides of a conflict (redrawn up to [`CONFLICT_RETRIES`] times,
+    /// then the tips on the side of the first tip on a side are kept).
     #[inline(never)]
     fn conflict_free_parents(
         &self,
@@ -505,6 +518,19 @@ impl World {
             }
         }
         tally
+    }
+}
+
+/// Sets bit `p` of `approved`, counting a global tip less if it was clear.
+#[inline(always)]
+fn mark_approved(approved: &mut Vec<u64>, global_tips: &mut u64, p: u64) {
+    let (word, bit) = ((p / 64) as usize, p % 64);
+    if approved.len() <= word {
+        approved.resize(word + 1, 0);
+    }
+    if approved[word] & (1 << bit) == 0 {
+        approved[word] |= 1 << bit;
+        *global_tips -= 1;
     }
 }
 
@@ -616,7 +642,19 @@ pub(crate) fn run_arrivals<A: Attack + ?Sized>(
             if let Some(c) = confidence.as_deref_mut() {
                 c.check(t, &world.tangle, selector, plan.request)?;
             }
-            let (chosen, len) = world.honest_parents(selector, plan.request, choose)?;
+            if world.labels.is_empty() {
+                // A plain run: no attack watches honest transactions.
+                world.issue_plain(id, t, selector, plan.request, choose, weight, delay)?;
+                probe.after_arrival(seq, t, world.view_tips, world.global_tips);
+                if let Some(c) = confidence.as_deref_mut() {
+                    c.on_issue(seq, t);
+                }
+                if seq.is_multiple_of(PROGRESS_EVERY) {
+                    progress(PROGRESS_EVERY);
+                }
+                continue;
+            }
+            let (chosen, len) = world.conflict_free_parents(selector, plan.request, choose)?;
             world.push_issue(id, t, chosen, len, weight, delay, Label::NONE);
             let parents = &chosen[..len];
             let sides = world.sides(parents);
