@@ -8,6 +8,10 @@
 //! run draws the delay before the weight, an attack run the weight before the delay; the
 //! selector draws from a stream of its own, so the arrivals of a seed are the same for every
 //! selector.
+//!
+//! A plain run is the loop with [`NoAttack`](crate::attack::NoAttack): no labels, so honest
+//! parents need no conflict check and are written straight into their queue slot, and the
+//! honest-transaction hooks are skipped (they would do nothing).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -624,6 +628,9 @@ pub(crate) fn run_arrivals<A: Attack + ?Sized>(
             (cfg.weights.sample(&mut world.process), d)
         };
         let id = world.allocate_id();
+        if !attacker && let Some(c) = confidence.as_deref_mut() {
+            c.check(t, &world.tangle, selector, plan.request)?;
+        }
         if attacker {
             attacker_arrivals += 1;
             let arrival = Arrival {
@@ -638,22 +645,10 @@ pub(crate) fn run_arrivals<A: Attack + ?Sized>(
                 time: t,
             };
             attack.issue(&mut ctx, arrival)?;
+        } else if world.labels.is_empty() {
+            // A plain run: no attack watches honest transactions.
+            world.issue_plain(id, t, selector, plan.request, choose, weight, delay)?;
         } else {
-            if let Some(c) = confidence.as_deref_mut() {
-                c.check(t, &world.tangle, selector, plan.request)?;
-            }
-            if world.labels.is_empty() {
-                // A plain run: no attack watches honest transactions.
-                world.issue_plain(id, t, selector, plan.request, choose, weight, delay)?;
-                probe.after_arrival(seq, t, world.view_tips, world.global_tips);
-                if let Some(c) = confidence.as_deref_mut() {
-                    c.on_issue(seq, t);
-                }
-                if seq.is_multiple_of(PROGRESS_EVERY) {
-                    progress(PROGRESS_EVERY);
-                }
-                continue;
-            }
             let (chosen, len) = world.conflict_free_parents(selector, plan.request, choose)?;
             world.push_issue(id, t, chosen, len, weight, delay, Label::NONE);
             let parents = &chosen[..len];
