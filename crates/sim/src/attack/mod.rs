@@ -118,7 +118,7 @@ pub struct HonestTx<'a> {
     pub weight: u32,
     /// Its visibility delay.
     pub delay: f64,
-    /// Its parents (distinct, sorted by handle).
+    /// Its parents (distinct, in the order of their ids).
     pub parents: &'a [Handle],
     /// The sides its parents' past cones hold (at most one: honest transactions never
     /// approve both).
