@@ -225,6 +225,22 @@ impl Probe {
         }
     }
 
+    /// A probe that only records every `stride`-th point of the tip counts (attack runs).
+    pub(crate) fn tips_every(stride: u64) -> Self {
+        Probe {
+            candidates: Vec::new(),
+            next: 0,
+            anchors: Vec::new(),
+            stride,
+            tips: Vec::new(),
+        }
+    }
+
+    /// The recorded tip counts.
+    pub(crate) fn into_tips(self) -> Vec<TipPoint> {
+        self.tips
+    }
+
     /// Called right after arrival `seq` (issued at `t`) was counted in `global_tips`.
     #[inline]
     pub(crate) fn after_arrival(&mut self, seq: u64, t: f64, view_tips: usize, global_tips: u64) {

@@ -1,20 +1,20 @@
-//! The event loop: [`Simulation::run`].
+//! A configured simulation and its plain runs: [`Simulation::run`] (the event loop itself is
+//! in `engine.rs`, shared with the attack runs).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use rand_chacha::ChaCha8Rng;
-use rand_core::SeedableRng;
 use tangle_graph::select::{TipRequest, TipSelector};
-use tangle_graph::{Config, Handle, MAX_PARENTS, Tangle};
+use tangle_graph::{Config, Tangle};
 
 use crate::SimError;
+use crate::attack::NoAttack;
 use crate::confidence::SelectorConfidence;
-use crate::config::{Delay, Edges, SimConfig, exponential};
+use crate::config::{Delay, Edges, SimConfig};
+use crate::engine::{LoopEnd, Plan, Recorders, World, run_arrivals, ticks};
 use crate::metrics::{MetricsConfig, Probe, RunFacts, measure};
 use crate::report::{SimReport, WeightWindowUse};
+use crate::scenario::streams;
 
 /// A progress callback: called from the simulating thread(s) with the number of transactions
 /// issued since its last call (every [`PROGRESS_EVERY`] arrivals of a run, and once with the
@@ -34,110 +34,6 @@ pub const TICKS_PER_UNIT: f64 = 1_000_000.0;
 
 /// Key of the graph's id index (it only affects speed, never results).
 const HASH_KEY: u64 = 0x7369_6d75_6c61_7465;
-
-fn ticks(t: f64) -> u64 {
-    // `as` saturates; simulation times are finite and non-negative.
-    (t * TICKS_PER_UNIT).round() as u64
-}
-
-/// Inserts a transaction that becomes visible. Its parents are visible, hence solid, and the
-/// selector handed out their handles: no id lookups (`insert_solid` still checks them).
-fn attach(tangle: &mut SimTangle, id: u64, p: &Pending) -> Result<(), SimError> {
-    tangle.insert_solid(id, &p.parents[..p.len as usize], p.weight, p.issued)?;
-    Ok(())
-}
-
-/// A transaction issued but not yet visible.
-#[derive(Clone, Copy, Debug)]
-struct Pending {
-    /// Visibility time `t + h`.
-    visible: f64,
-    /// Issue time in ticks.
-    issued: u64,
-    weight: u32,
-    len: u8,
-    /// Handles of the parents (visible, so solid, when they were selected).
-    parents: [Handle; MAX_PARENTS],
-}
-
-/// Invisible transactions, by issue number, with the order in which they become visible: the
-/// issue order itself for a fixed delay, a min-heap on (visibility time, issue number)
-/// otherwise (ties resolved by issue number, so the order is deterministic).
-struct Queue {
-    base: u64,
-    slots: VecDeque<Option<Pending>>,
-    heap: Option<BinaryHeap<Reverse<(u64, u64)>>>,
-}
-
-impl Queue {
-    fn new(delay: &Delay) -> Self {
-        Queue {
-            base: 1,
-            slots: VecDeque::new(),
-            heap: match delay {
-                Delay::Fixed(_) => None,
-                _ => Some(BinaryHeap::new()),
-            },
-        }
-    }
-
-    /// Adds transaction `seq` (issue numbers are pushed in order).
-    fn push(&mut self, seq: u64, p: Pending) {
-        debug_assert_eq!(seq, self.base + self.slots.len() as u64);
-        if let Some(heap) = &mut self.heap {
-            // Non-negative floats order like their bit patterns.
-            heap.push(Reverse((p.visible.to_bits(), seq)));
-        }
-        self.slots.push_back(Some(p));
-    }
-
-    /// Time at which the next transaction becomes visible.
-    fn next_time(&self) -> Option<f64> {
-        match &self.heap {
-            Some(heap) => heap.peek().map(|Reverse((bits, _))| f64::from_bits(*bits)),
-            None => self
-                .slots
-                .front()
-                .and_then(|s| s.as_ref())
-                .map(|p| p.visible),
-        }
-    }
-
-    /// Removes the next transaction to become visible.
-    fn pop(&mut self) -> Option<(u64, Pending)> {
-        let seq = match &mut self.heap {
-            Some(heap) => heap.pop()?.0.1,
-            None => self.base,
-        };
-        let slot = self.slots.get_mut(usize::try_from(seq - self.base).ok()?)?;
-        let p = slot.take()?;
-        while let Some(None) = self.slots.front() {
-            self.slots.pop_front();
-            self.base += 1;
-        }
-        Some((seq, p))
-    }
-}
-
-/// Time integrals of the tip counts over the measurement window.
-struct Areas {
-    measuring: bool,
-    last: f64,
-    view: f64,
-    global: f64,
-}
-
-impl Areas {
-    /// Advances the clock to `to` with the counts that held since the last call.
-    fn advance(&mut self, to: f64, view_tips: usize, global_tips: u64) {
-        if self.measuring {
-            let dt = to - self.last;
-            self.view += view_tips as f64 * dt;
-            self.global += global_tips as f64 * dt;
-        }
-        self.last = to;
-    }
-}
 
 /// A configured simulation; [`Simulation::run`] runs it for one seed.
 ///
@@ -237,6 +133,50 @@ impl Simulation {
         self.spare.lock().ok().and_then(|mut spare| spare.take())
     }
 
+    /// The tip request of every honest arrival: `k` tips, with repeats for multi-edges.
+    pub(crate) fn request(&self) -> Result<TipRequest, SimError> {
+        let request = TipRequest::new(self.config.parents)?;
+        Ok(if self.config.edges == Edges::Multi {
+            request.with_repeats()
+        } else {
+            request
+        })
+    }
+
+    /// A graph for a plain run: the previous run's (its memory is mapped already) when no
+    /// concurrent run holds it and, cleared, it has exactly the buffers of a fresh one — the
+    /// run, and the memory it reports, are then the same whichever graph it grows.
+    fn plain_graph(&self) -> SimTangle {
+        let cfg = &self.config;
+        // With a fixed delay transactions become visible in issue order, so issue numbers are
+        // the graph's handles and it needs no id index.
+        let dense_ids = matches!(cfg.delay, Delay::Fixed(_));
+        let capacity = usize::try_from(cfg.transactions + 1).unwrap_or(usize::MAX);
+        let fresh: SimTangle = Tangle::with_capacity(
+            Config {
+                track_cumulative_weight: cfg.cumulative_weight,
+                weight_window: cfg.weight_window,
+                hash_key: Some(HASH_KEY),
+                dense_ids,
+                ..Config::default()
+            },
+            capacity,
+        );
+        let spare = self.spare.try_lock().ok().and_then(|mut s| s.take());
+        match spare {
+            Some(mut t) => {
+                t.clear();
+                if t.memory_usage() == fresh.memory_usage() {
+                    drop(fresh);
+                    t
+                } else {
+                    fresh
+                }
+            }
+            None => fresh,
+        }
+    }
+
     /// Runs the model once with `selector` and returns its metrics (see the crate docs).
     ///
     /// Two RNG streams derive from `seed` (ChaCha8, streams 0 and 1): the *process* stream
@@ -250,128 +190,71 @@ impl Simulation {
     ) -> Result<SimReport, SimError> {
         let started = Instant::now();
         let cfg = &self.config;
-        let n = cfg.transactions;
-        // With a fixed delay transactions become visible in issue order, so issue numbers are
-        // the graph's handles and it needs no id index.
-        let dense_ids = matches!(cfg.delay, Delay::Fixed(_));
-        let capacity = usize::try_from(n + 1).unwrap_or(usize::MAX);
-        let fresh: SimTangle = Tangle::with_capacity(
-            Config {
-                track_cumulative_weight: cfg.cumulative_weight,
-                weight_window: cfg.weight_window,
-                hash_key: Some(HASH_KEY),
-                dense_ids,
-                ..Config::default()
-            },
-            capacity,
-        );
-        // Reuse the previous run's graph (its memory is mapped already) when no concurrent run
-        // holds it and, cleared, it has exactly the buffers of a fresh one: the run, and the
-        // memory it reports, are then the same whichever graph it grows.
-        let spare = self.spare.try_lock().ok().and_then(|mut s| s.take());
-        let mut tangle = match spare {
-            Some(mut t) => {
-                t.clear();
-                if t.memory_usage() == fresh.memory_usage() {
-                    drop(fresh);
-                    t
-                } else {
-                    fresh
-                }
-            }
-            None => fresh,
-        };
-        tangle.add_solid_entry_point(0, 1, 0, None)?;
-        let mut process = ChaCha8Rng::seed_from_u64(seed);
-        let mut choose = ChaCha8Rng::seed_from_u64(seed);
-        choose.set_stream(1);
-        let mut request = TipRequest::new(cfg.parents)?;
-        if cfg.edges == Edges::Multi {
-            request = request.with_repeats();
-        }
-
-        // Bit `i`: transaction `i` has been approved by an issued transaction.
-        let mut approved = vec![0u64; usize::try_from(n / 64 + 1).unwrap_or(usize::MAX)];
-        let mut global_tips: u64 = 1;
-        let mut view_tips: usize = 1;
-        let mut queue = Queue::new(&cfg.delay);
-        let mut areas = Areas {
-            measuring: cfg.warmup == 0,
-            last: 0.0,
-            view: 0.0,
-            global: 0.0,
-        };
-        let mut t_warm = 0.0;
-        let mut t = 0.0;
+        let (process, mut choose, attack_rng) = streams(seed);
+        let mut world = World::new(
+            self.plain_graph(),
+            cfg,
+            false,
+            cfg.warmup == 0,
+            process,
+            attack_rng,
+        )?;
         let horizon = self.metrics.horizon_for(cfg.lambda, cfg.delay.mean());
-        let mut probe = Probe::new(&self.metrics, n, cfg.warmup, cfg.lambda, horizon);
+        let mut probe = Probe::new(
+            &self.metrics,
+            cfg.transactions,
+            cfg.warmup,
+            cfg.lambda,
+            horizon,
+        );
         let mut confidence =
             SelectorConfidence::new(&self.metrics, probe.candidates(), horizon, seed);
-
-        for seq in 1..=n {
-            t += exponential(&mut process) / cfg.lambda;
-            while let Some(visible) = queue.next_time() {
-                if visible > t {
-                    break;
-                }
-                let Some((id, p)) = queue.pop() else { break };
-                areas.advance(visible, view_tips, global_tips);
-                attach(&mut tangle, id, &p)?;
-                view_tips = tangle.tips().len();
-            }
-            areas.advance(t, view_tips, global_tips);
-            if seq == cfg.warmup {
-                areas.measuring = true;
-                t_warm = t;
-            }
-
-            confidence.check(t, &tangle, selector, request)?;
-            let selection = selector.select(&tangle, request, &mut choose)?;
-            let mut parents = [Handle::default(); MAX_PARENTS];
-            let mut len = 0usize;
-            // Selections are sorted by id, so repeated draws (multi-edge) are adjacent.
-            for &h in selection.as_slice() {
-                if len == 0 || parents[len - 1] != h {
-                    parents[len] = h;
-                    len += 1;
-                    let id = tangle.id(h);
-                    let (word, bit) = ((id / 64) as usize, id % 64);
-                    if approved[word] & (1 << bit) == 0 {
-                        approved[word] |= 1 << bit;
-                        global_tips -= 1;
-                    }
-                }
-            }
-            global_tips += 1;
-            probe.after_arrival(seq, t, view_tips, global_tips);
-            confidence.on_issue(seq, t);
-            if seq.is_multiple_of(PROGRESS_EVERY) {
-                self.report_progress(PROGRESS_EVERY);
-            }
-            let delay = cfg.delay.sample(&mut process);
-            let weight = cfg.weights.sample(&mut process);
-            queue.push(
-                seq,
-                Pending {
-                    visible: t + delay,
-                    issued: ticks(t),
-                    weight,
-                    len: len as u8,
-                    parents,
-                },
-            );
+        let plan = Plan {
+            config: cfg,
+            request: self.request()?,
+            weight_first: false,
+            measure_from: cfg.warmup,
+            attack_start: cfg.warmup.max(1),
+        };
+        let progress = |done| self.report_progress(done);
+        let recorders = Recorders {
+            probe: &mut probe,
+            confidence: Some(&mut confidence),
+            progress: &progress,
+        };
+        let end = run_arrivals(
+            &mut world,
+            &mut NoAttack,
+            selector,
+            &mut choose,
+            &plan,
+            recorders,
+        )?;
+        let report = self.plain_report(&world, probe, confidence, end, seed, started);
+        if let Ok(mut spare) = self.spare.try_lock() {
+            *spare = Some(world.tangle);
         }
-        let t_end = t;
-        self.report_progress(n % PROGRESS_EVERY);
-        // Make everything visible: approver counts and first approvals are then read off the
-        // graph, which holds every issued transaction.
-        while let Some((id, p)) = queue.pop() {
-            attach(&mut tangle, id, &p)?;
-        }
+        Ok(report)
+    }
 
-        let measured_time = t_end - t_warm;
+    /// The metrics of a plain run, read off its final graph (every issued transaction
+    /// visible, ids = issue numbers).
+    fn plain_report(
+        &self,
+        world: &World,
+        probe: Probe,
+        confidence: SelectorConfidence,
+        end: LoopEnd,
+        seed: u64,
+        started: Instant,
+    ) -> SimReport {
+        let cfg = &self.config;
+        let n = cfg.transactions;
+        let tangle = &world.tangle;
+        let t_end = end.t_end;
+        let measured_time = t_end - end.t_warm;
         let horizon = ticks(cfg.orphan_horizon);
-        let end = ticks(t_end);
+        let end_ticks = ticks(t_end);
         let mut measured = 0u64;
         let mut orphans = 0u64;
         let mut approved_count = 0u64;
@@ -381,7 +264,7 @@ impl Simulation {
             let v = tangle_graph::Handle::new(i as u32);
             let id = tangle.id(v);
             let issued = tangle.time(v);
-            if id == 0 || id <= cfg.warmup || issued.saturating_add(horizon) > end {
+            if id == 0 || id <= cfg.warmup || issued.saturating_add(horizon) > end_ticks {
                 continue;
             }
             measured += 1;
@@ -410,7 +293,7 @@ impl Simulation {
             }
         };
         let (cumulative_weight_growth, confirmation, series) = measure(
-            &tangle,
+            tangle,
             &self.metrics,
             probe,
             &RunFacts {
@@ -423,7 +306,7 @@ impl Simulation {
             },
             confidence.finish(t_end),
         );
-        let report = SimReport {
+        SimReport {
             transactions: n,
             tip_selection: cfg.tip_selection.clone(),
             lambda: cfg.lambda,
@@ -435,8 +318,8 @@ impl Simulation {
             seed,
             warmup: cfg.warmup,
             measured_time,
-            mean_tips: areas.view / measured_time,
-            mean_global_tips: areas.global / measured_time,
+            mean_tips: world.areas.view / measured_time,
+            mean_global_tips: world.areas.global / measured_time,
             measured_transactions: measured,
             mean_first_approval_time: if approved_count == 0 {
                 f64::NAN
@@ -447,8 +330,8 @@ impl Simulation {
             orphan_horizon: cfg.orphan_horizon,
             approvers_histogram: histogram.iter().map(|&c| share(c)).collect(),
             final_tips: tangle.tips().len(),
-            memory_bytes_per_transaction: (tangle.memory_usage().total() + approved.capacity() * 8)
-                as f64
+            memory_bytes_per_transaction: (tangle.memory_usage().total()
+                + world.approved.capacity() * 8) as f64
                 / (n + 1) as f64,
             weight_window: tangle.window_stats().map(|w| WeightWindowUse {
                 size: w.window,
@@ -458,10 +341,6 @@ impl Simulation {
             confirmation,
             series,
             elapsed_seconds: started.elapsed().as_secs_f64(),
-        };
-        if let Ok(mut spare) = self.spare.try_lock() {
-            *spare = Some(tangle);
         }
-        Ok(report)
     }
 }
