@@ -78,6 +78,13 @@ pub(crate) fn thread_count(text: &str) -> Result<usize, String> {
     Ok(usize::try_from(value).unwrap_or(THREADS_MAX))
 }
 
+/// Any whole number of 0 or more that fits in a `usize` (a count the command checks further).
+pub(crate) fn unsigned_usize(text: &str) -> Result<usize, String> {
+    let max = usize::MAX as u64;
+    let value = whole_number_in(text, 0, max, "a count of 0 or more")?;
+    Ok(usize::try_from(value).unwrap_or(usize::MAX))
+}
+
 /// Any whole number of 0 or more that fits in 64 bits.
 pub(crate) fn unsigned_64(text: &str) -> Result<u64, String> {
     whole_number_in(text, 0, u64::MAX, "a 64-bit unsigned number")

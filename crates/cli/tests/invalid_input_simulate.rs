@@ -66,6 +66,24 @@ fn long_jobs_and_bad_numbers_are_refused() {
     check(&["demo", "--pow-score", "NaN"], "--pow-score");
     check(&["demo", "--pow-score", "inf"], "--pow-score");
     check(&["demo", "--pow-score=-1"], "--pow-score");
+    // Negative numbers reach the value parsers (not read as flags) and are refused by name.
+    for option in [
+        "--runs",
+        "--parents",
+        "--seed",
+        "--warmup",
+        "--walk-depth",
+        "--weight-window",
+        "--cw-samples",
+        "--confidence-selections",
+        "--threads",
+    ] {
+        check_owned(with(&[option, "-1"]), &format!("{option} <"));
+    }
+    check_owned(with(&["--confidence-selections", "1e9"]), "whole number");
+    check(&["demo", "--pow-score", "-1"], "--pow-score");
+    check(&["demo", "--kwh", "-1"], "--kwh");
+    check(&["demo", "--seed", "-5"], "negative");
     check_owned(with(&["--runs", "2", "--shard", "3/3"]), "shard");
     let out = dir("invalid-shard-out");
     let out = out.display().to_string();

@@ -25,6 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
+
+use crate::args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tangle::graph::dot::{DotOptions, to_dot};
 use tangle::graph::select::SelectError;
@@ -124,19 +126,19 @@ pub(crate) struct SimulateArgs {
     )]
     delay: f64,
     /// Tips approved by each transaction, k (1..=8).
-    #[arg(long, value_name = "K", default_value_t = 2)]
+    #[arg(long, value_name = "K", default_value_t = 2, allow_negative_numbers = true, value_parser = args::unsigned_usize)]
     parents: usize,
     /// Transactions issued per run, N (a cap for --scenario parasite-chain, which ends with its
     /// evaluation window).
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    #[arg(long, value_name = "N", default_value_t = 100_000, allow_negative_numbers = true, value_parser = args::unsigned_64)]
     transactions: u64,
     /// Warm-up cut: transactions ignored by the metrics, and after which an attack starts
     /// (default N/5).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = args::unsigned_64)]
     warmup: Option<u64>,
     /// Runs R; with R > 1 their seeds derive from `--seed` and the metrics are ensemble means
     /// with 95 % confidence intervals.
-    #[arg(long, value_name = "R", default_value_t = 1)]
+    #[arg(long, value_name = "R", default_value_t = 1, allow_negative_numbers = true, value_parser = args::unsigned_32)]
     runs: u32,
     /// Run only shard K of N of the `--runs` ensemble (runs ⌊(K−1)R/N⌋ to ⌊KR/N⌋ − 1, with the
     /// seeds of the whole ensemble) and print its running totals as JSON, for
@@ -145,37 +147,37 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
     /// Seed (of the run, or of the ensemble).
-    #[arg(long, value_name = "S", default_value_t = 1)]
+    #[arg(long, value_name = "S", default_value_t = 1, allow_negative_numbers = true, value_parser = args::unsigned_64)]
     seed: u64,
     /// Worker threads of an ensemble (default: every available core).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = args::thread_count)]
     threads: Option<usize>,
     /// Walk start depth of urw, mcmc, hybrid and eiota: edges below a uniformly drawn tip.
-    #[arg(long, value_name = "D", default_value_t = 100)]
+    #[arg(long, value_name = "D", default_value_t = 100, allow_negative_numbers = true, value_parser = args::unsigned_32)]
     walk_depth: u32,
     /// Walk start counted in transactions instead of edges: parent steps down from a uniformly
     /// drawn tip until the tip is at least the N-th transaction after the start (replaces
     /// `--walk-depth`).
-    #[arg(long, value_name = "N", conflicts_with = "walk_depth")]
+    #[arg(long, value_name = "N", conflicts_with = "walk_depth", allow_negative_numbers = true, value_parser = args::unsigned_32)]
     walk_behind: Option<u32>,
     /// Keep the exact cumulative weights of weighted selectors by a window of the newest W
     /// transactions instead of checkpoints (0: checkpoints; W is rounded up to a power of two,
     /// at most 65,536, and its rows take W²/8 bytes). Default: a window of twice
     /// `--walk-behind` when that is at most 16,384, checkpoints otherwise.
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", allow_negative_numbers = true, value_parser = args::unsigned_32)]
     weight_window: Option<u32>,
     /// Maximum tip age Δ of rurts, in time units (default 5·h + 10/λ).
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     max_age: Option<f64>,
     /// Window of hps: the newest vertices whose coverage is compared.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = 256, allow_negative_numbers = true, value_parser = args::unsigned_32)]
     hps_window: u32,
     /// Write a Graphviz picture of the newest 200 transactions of the (first) run to FILE.
     #[arg(long, value_name = "FILE")]
     export_dot: Option<PathBuf>,
     /// Weight threshold W of the confirmation latency (time until the cumulative weight of a
     /// sampled transaction reaches W).
-    #[arg(long, value_name = "W", default_value_t = 100)]
+    #[arg(long, value_name = "W", default_value_t = 100, allow_negative_numbers = true, value_parser = args::unsigned_64)]
     confirmation_weight: u64,
     /// Confidence threshold θ of the confirmation latency (time until a share θ of the tips
     /// approves a sampled transaction), in (0, 1].
@@ -187,12 +189,12 @@ pub(crate) struct SimulateArgs {
     )]
     confirmation_confidence: f64,
     /// Transactions sampled for the cumulative-weight growth and the confirmation latency.
-    #[arg(long, value_name = "S", default_value_t = 100)]
+    #[arg(long, value_name = "S", default_value_t = 100, allow_negative_numbers = true, value_parser = args::unsigned_32)]
     cw_samples: u32,
     /// Also measure the confirmation latency by the confidence of the selector under test:
     /// N selections per check of each sampled transaction during the run (0 = off; at most
     /// 100000).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = args::unsigned_32)]
     confidence_selections: u32,
     /// Run an attack scenario instead of the plain model.
     #[arg(long, value_enum)]
