@@ -51,7 +51,7 @@
 //! not by the number of instructions.
 //!
 //! # Features
-//! * `petgraph` (off by default): petgraph's visit traits for `&Tangle` ([`petgraph_visit`]:
+//! * `petgraph` (off by default): petgraph's visit traits for `&Tangle` (module `petgraph_visit`:
 //!   parents are outgoing neighbours, approvers incoming), so petgraph's algorithms run on the
 //!   arena; re-exports `petgraph`.
 //!
