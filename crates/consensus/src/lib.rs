@@ -46,6 +46,12 @@
 //!   confirmed set is cut into steps (so the ledger index, per-step Merkle roots and
 //!   `booked_at`) does depend on arrival order, and confidence estimates depend on the sampling
 //!   RNG.
+//! - That order independence holds when each spent output was created in the spending
+//!   message's past cone (genesis outputs included). A transaction spending an output created
+//!   by a message *outside* its past cone is included if that message was confirmed in an
+//!   earlier step and conflicting (input not found) if it was not, which arrival order can
+//!   decide under the weight rule. Milestones fix the steps for every node, so this does not
+//!   arise there.
 //! - Preference is pairwise: a transaction loses if any rival spending one of its inputs is
 //!   heavier; there is no branch-wide "like" switch, and a transaction whose preferred rival
 //!   fails for another reason stays unapplied.
