@@ -26,7 +26,11 @@ pub struct Checkpoint {
     pub message_id: MessageId,
     /// The step's index: it must be the ledger index + 1 when applied.
     pub index: u32,
-    /// The roots whose not-yet-referenced past cone the step confirms, in walk order.
+    /// The roots whose not-yet-referenced cone (the roots themselves and their past) the step
+    /// confirms, in walk order. A milestone's root is its own message, so the milestone message
+    /// is referenced by its own index, last in white-flag order, as the deployed Chrysalis nodes
+    /// (Hornet 1.2.8) mark it; it carries no transaction, so the Merkle root is that of its
+    /// parents' cone.
     pub roots: Vec<MessageId>,
     /// The inclusion Merkle root (TIP-4) the step must produce, if the rule fixes one.
     pub merkle_root: Option<[u8; 32]>,
@@ -135,25 +139,45 @@ impl ConfirmationRule for NoConfirmation {
 
 /// A coordinator public key and the milestone indexes it may sign, `start..=end` (as the
 /// Chrysalis node configuration listed them, so keys could be rotated at a given index).
+///
+/// An `end` of 0 means "no end", as in the deployed nodes' `publicKeyRanges` (Hornet 1.2.8's
+/// key manager takes `EndIndex == 0` as valid forever, and mainnet's current keys are listed
+/// that way), so a key configuration copied from those nodes means the same here.
+///
+/// ```
+/// use tangle_consensus::KeyRange;
+/// use tangle_crypto::ed25519::SigningKey;
+///
+/// let key = SigningKey::from_bytes(&[1; 32]).public_key();
+/// let open = KeyRange::new(key, 3_360_000, 0);
+/// assert!(!open.applies_to(3_359_999));
+/// assert!(open.applies_to(3_360_000) && open.applies_to(u32::MAX));
+/// assert!(!KeyRange::new(key, 1, 777_600).applies_to(777_601));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyRange {
     /// The key.
     pub key: PublicKey,
     /// First milestone index it is applicable to.
     pub start: u32,
-    /// Last milestone index it is applicable to (`u32::MAX`: no end).
+    /// Last milestone index it is applicable to (0 or `u32::MAX`: no end).
     pub end: u32,
 }
 
 impl KeyRange {
-    /// `key`, applicable to milestones `start..=end`.
+    /// `key`, applicable to milestones `start..=end`; `end` 0 means no end.
     pub fn new(key: PublicKey, start: u32, end: u32) -> Self {
         Self { key, start, end }
     }
 
+    /// The last milestone index the key applies to, with "no end" (0) read as `u32::MAX`.
+    pub fn last_index(&self) -> u32 {
+        if self.end == 0 { u32::MAX } else { self.end }
+    }
+
     /// Whether the key may sign milestone `index`.
     pub fn applies_to(&self, index: u32) -> bool {
-        (self.start..=self.end).contains(&index)
+        (self.start..=self.last_index()).contains(&index)
     }
 }
 
@@ -237,7 +261,7 @@ impl ConfirmationRule for MilestoneRule {
         Ok(Some(Checkpoint {
             message_id: *id,
             index: essence.index(),
-            roots: essence.parents().as_slice().to_vec(),
+            roots: vec![*id],
             merkle_root: Some(*essence.merkle_root()),
             milestone_id: Some(milestone.id()),
             timestamp: essence.timestamp(),
