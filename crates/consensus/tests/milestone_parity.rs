@@ -159,7 +159,12 @@ fn a_key_range_ending_at_zero_has_no_end() {
     let mut node = node_with(rule);
     let mut parent = MessageId::default();
     for index in 1..=3 {
-        let m = milestone(index, &[parent], root_of(&[], &[]), &[old.clone()]);
+        let m = milestone(
+            index,
+            &[parent],
+            root_of(&[], &[]),
+            std::slice::from_ref(&old),
+        );
         let submission = node.submit(&m.pack()).expect("milestone");
         assert_eq!(
             submission.confirmations.len(),
@@ -169,7 +174,7 @@ fn a_key_range_ending_at_zero_has_no_end() {
         );
         parent = m.id();
     }
-    let stale_key = milestone(4, &[parent], root_of(&[], &[]), &[old.clone()]);
+    let stale_key = milestone(4, &[parent], root_of(&[], &[]), std::slice::from_ref(&old));
     let refused = node.submit(&stale_key.pack()).expect("accepted").refused;
     assert!(matches!(
         refused.as_slice(),
