@@ -4,8 +4,9 @@
 //! [`Checkpoint`]: a confirmation step with an index, the roots of the cone it confirms and,
 //! optionally, the inclusion Merkle root the step must produce. The driver
 //! ([`Node`](crate::node::Node)) owns what is common to every rule: index continuity (steps are
-//! applied strictly in index order, later ones wait), white flag over the roots' past cone, and
-//! the Merkle-root check, which reverts the step on a mismatch.
+//! applied strictly in index order, later ones wait), white flag over the roots' cone, and
+//! the Merkle-root check: a mismatch reverts the step and halts confirmation, with the evidence
+//! kept as a [`Divergence`].
 //!
 //! [`MilestoneRule`] is the coordinator's rule (TIP-8): a milestone payload signed by at least
 //! `threshold` of the applicable coordinator keys, whose essence parents equal the message's
@@ -77,6 +78,18 @@ pub enum ConfirmationError {
     /// White flag could not walk or apply the cone (a store that lost a message).
     #[error("white flag rule: {0}")]
     WhiteFlag(WhiteFlagError),
+    /// The node halted confirmation after a Merkle-root mismatch ([`Divergence`]): no
+    /// checkpoint is applied any more.
+    #[error(
+        "confirmation halted rule: the ledger diverged at milestone {diverged_at}, so milestone \
+         {index} is not applied"
+    )]
+    Halted {
+        /// The index of the milestone whose Merkle root did not match.
+        diverged_at: u32,
+        /// The refused checkpoint's index.
+        index: u32,
+    },
 }
 
 impl ConfirmationError {
@@ -88,8 +101,37 @@ impl ConfirmationError {
             Self::StaleIndex { .. } | Self::DuplicateIndex(_) => "milestone-index",
             Self::MerkleRootMismatch { .. } => "milestone-merkle-root",
             Self::WhiteFlag(_) => "white-flag",
+            Self::Halted { .. } => "confirmation-halted",
         }
     }
+}
+
+/// Evidence that this node's ledger diverged from the coordinator's: white flag over a
+/// milestone's cone gave another inclusion Merkle root than the one the milestone carries.
+///
+/// The milestone is signed, so its root is what the network's nodes computed; a different one
+/// here means this node booked a different ledger. The deployed Chrysalis nodes (Hornet 1.2.8)
+/// stop with an error at that point instead of going on; a [`Node`](crate::node::Node) keeps
+/// this evidence, reverts the step and applies no checkpoint any more
+/// ([`Node::halted`](crate::node::Node::halted)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "ledger diverged at milestone {index} (message {message_id}): the milestone's Merkle root is \
+     {}, this node computed {}; confirmation halted",
+    hex32(expected),
+    hex32(computed)
+)]
+pub struct Divergence {
+    /// The milestone's index.
+    pub index: u32,
+    /// The message carrying the milestone.
+    pub message_id: MessageId,
+    /// The milestone id (`None` for a checkpoint of a rule without milestones).
+    pub milestone_id: Option<MilestoneId>,
+    /// The Merkle root the milestone carries.
+    pub expected: [u8; 32],
+    /// The Merkle root this node's white flag computed.
+    pub computed: [u8; 32],
 }
 
 fn hex32(bytes: &[u8; 32]) -> String {

@@ -10,7 +10,7 @@ use rand_chacha::rand_core::SeedableRng;
 use tangle_consensus::pipeline::PipelineConfig;
 use tangle_consensus::white_flag::apply_cone;
 use tangle_consensus::{
-    ConfirmationError, KeyRange, LedgerInclusion, MilestoneRule, Node, NodeConfig,
+    ConfirmationError, KeyRange, LedgerInclusion, MilestoneRule, Node, NodeConfig, SubmitStatus,
 };
 use tangle_crypto::ed25519::SigningKey;
 use tangle_model::{
@@ -185,4 +185,96 @@ fn a_key_range_ending_at_zero_has_no_end() {
     let submission = node.submit(&fourth.pack()).expect("milestone 4");
     assert!(submission.refused.is_empty(), "{:?}", submission.refused);
     assert_eq!(node.ledger().index(), 4);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn milestone_id(message: &Message) -> Option<tangle_model::MilestoneId> {
+    match message.payload() {
+        Some(Payload::Milestone(milestone)) => Some(milestone.id()),
+        _ => None,
+    }
+}
+
+/// After a Merkle-root mismatch the node keeps the evidence, reverts the step and confirms
+/// nothing more, not even the right milestone; messages are still stored and solidified.
+#[test]
+fn a_merkle_root_mismatch_halts_confirmation_and_keeps_the_evidence() {
+    let mut node = node();
+    let a = payment();
+    let data = message(&[a.id()], None);
+    let root = root_of(&[&a, &data], &[data.id()]);
+    let wrong = milestone(1, &[data.id()], [7; 32], &coordinator());
+    let right = milestone(1, &[data.id(), a.id()], root, &coordinator());
+    node.submit(&a.pack()).expect("a");
+    node.submit(&data.pack()).expect("data");
+    let before = node.ledger().clone();
+    assert!(node.halted().is_none());
+
+    let refused = node.submit(&wrong.pack()).expect("accepted").refused;
+    assert_eq!(
+        refused,
+        vec![(
+            wrong.id(),
+            ConfirmationError::MerkleRootMismatch {
+                expected: [7; 32],
+                computed: root
+            }
+        )]
+    );
+    let divergence = *node.halted().expect("halted");
+    assert_eq!(divergence.index, 1);
+    assert_eq!(divergence.message_id, wrong.id());
+    assert_eq!(divergence.milestone_id, milestone_id(&wrong));
+    assert!(divergence.milestone_id.is_some());
+    assert_eq!((divergence.expected, divergence.computed), ([7; 32], root));
+    let text = divergence.to_string();
+    assert!(text.contains("milestone 1"), "{text}");
+    assert!(text.contains(&"07".repeat(32)), "{text}");
+    assert!(text.contains(&hex(&root)), "{text}");
+    // The step is undone: the ledger and the metadata are as before it.
+    assert_eq!(node.ledger(), &before);
+    assert!(node.confirmations().is_empty());
+    for id in [a.id(), data.id(), wrong.id()] {
+        assert_eq!(node.metadata(&id).and_then(|m| m.referenced_by), None);
+    }
+
+    // The right milestone 1 (it confirms on a fresh node) is refused: confirmation is halted.
+    let mut fresh = self::node();
+    for m in [&a, &data, &right] {
+        fresh.submit(&m.pack()).expect("fresh");
+    }
+    assert_eq!(fresh.ledger().index(), 1);
+    let submission = node.submit(&right.pack()).expect("accepted");
+    assert_eq!(
+        submission.refused,
+        vec![(
+            right.id(),
+            ConfirmationError::Halted {
+                diverged_at: 1,
+                index: 1
+            }
+        )]
+    );
+    assert!(submission.confirmations.is_empty());
+    assert_eq!(
+        ConfirmationError::Halted {
+            diverged_at: 1,
+            index: 1
+        }
+        .rule(),
+        "confirmation-halted"
+    );
+
+    // Messages are still stored and solidified, but nothing is referenced any more.
+    let later = message(&[right.id()], None);
+    let submission = node.submit(&later.pack()).expect("later");
+    assert_eq!(submission.status, SubmitStatus::Solid);
+    assert!(submission.confirmations.is_empty());
+    let meta = node.metadata(&later.id()).expect("stored");
+    assert!(meta.solid && meta.referenced_by.is_none());
+    assert_eq!(node.ledger(), &before);
+    assert_eq!(node.halted(), Some(&divergence));
 }
