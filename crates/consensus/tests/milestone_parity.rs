@@ -149,6 +149,19 @@ fn a_key_range_ending_at_zero_has_no_end() {
     assert!(ranges[1].applies_to(4) && ranges[1].applies_to(u32::MAX));
     assert!(!ranges[1].applies_to(3));
     assert!(!ranges[0].applies_to(4));
+    // Ranges overlap during a rotation (as on mainnet): both keys apply where both ranges do.
+    let overlapping = MilestoneRule::with_ranges(
+        [
+            KeyRange::new(old.public_key(), 0, 5),
+            KeyRange::new(new.public_key(), 4, 0),
+        ],
+        1,
+    );
+    assert_eq!(
+        overlapping.keys_for(5),
+        vec![old.public_key(), new.public_key()]
+    );
+    assert_eq!(overlapping.keys_for(6), vec![new.public_key()]);
     let rule = MilestoneRule::with_ranges(ranges, 1);
     assert_eq!(rule.keys_for(3), vec![old.public_key()]);
     assert_eq!(rule.keys_for(4), vec![new.public_key()]);
