@@ -418,7 +418,8 @@ fn replay_summarises_rejections_conflicts_milestones_and_balances() {
     assert_eq!(json["rejectedByRule"]["syntax"], 1);
     assert_eq!(json["milestones"].as_array().expect("milestones").len(), 1);
     assert_eq!(json["milestones"][0]["merkleRoot"], hex::encode(root));
-    assert_eq!(json["milestones"][0]["referenced"], 3);
+    // a, b, d and the milestone message itself.
+    assert_eq!(json["milestones"][0]["referenced"], 4);
     assert_eq!(json["milestonesRefusedByRule"]["milestone-signature"], 1);
     assert_eq!(json["conflicting"], 1);
     assert_eq!(json["conflictingByReason"][0]["code"], 2);

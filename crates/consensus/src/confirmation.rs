@@ -4,8 +4,9 @@
 //! [`Checkpoint`]: a confirmation step with an index, the roots of the cone it confirms and,
 //! optionally, the inclusion Merkle root the step must produce. The driver
 //! ([`Node`](crate::node::Node)) owns what is common to every rule: index continuity (steps are
-//! applied strictly in index order, later ones wait), white flag over the roots' past cone, and
-//! the Merkle-root check, which reverts the step on a mismatch.
+//! applied strictly in index order, later ones wait), white flag over the roots' cone, and
+//! the Merkle-root check: a mismatch reverts the step and halts confirmation, with the evidence
+//! kept as a [`Divergence`].
 //!
 //! [`MilestoneRule`] is the coordinator's rule (TIP-8): a milestone payload signed by at least
 //! `threshold` of the applicable coordinator keys, whose essence parents equal the message's
@@ -26,7 +27,11 @@ pub struct Checkpoint {
     pub message_id: MessageId,
     /// The step's index: it must be the ledger index + 1 when applied.
     pub index: u32,
-    /// The roots whose not-yet-referenced past cone the step confirms, in walk order.
+    /// The roots whose not-yet-referenced cone (the roots themselves and their past) the step
+    /// confirms, in walk order. A milestone's root is its own message, so the milestone message
+    /// is referenced by its own index, last in white-flag order, as the deployed Chrysalis nodes
+    /// (Hornet 1.2.8) mark it; it carries no transaction, so the Merkle root is that of its
+    /// parents' cone.
     pub roots: Vec<MessageId>,
     /// The inclusion Merkle root (TIP-4) the step must produce, if the rule fixes one.
     pub merkle_root: Option<[u8; 32]>,
@@ -73,6 +78,18 @@ pub enum ConfirmationError {
     /// White flag could not walk or apply the cone (a store that lost a message).
     #[error("white flag rule: {0}")]
     WhiteFlag(WhiteFlagError),
+    /// The node halted confirmation after a Merkle-root mismatch ([`Divergence`]): no
+    /// checkpoint is applied any more.
+    #[error(
+        "confirmation halted rule: the ledger diverged at milestone {diverged_at}, so milestone \
+         {index} is not applied"
+    )]
+    Halted {
+        /// The index of the milestone whose Merkle root did not match.
+        diverged_at: u32,
+        /// The refused checkpoint's index.
+        index: u32,
+    },
 }
 
 impl ConfirmationError {
@@ -84,8 +101,37 @@ impl ConfirmationError {
             Self::StaleIndex { .. } | Self::DuplicateIndex(_) => "milestone-index",
             Self::MerkleRootMismatch { .. } => "milestone-merkle-root",
             Self::WhiteFlag(_) => "white-flag",
+            Self::Halted { .. } => "confirmation-halted",
         }
     }
+}
+
+/// Evidence that this node's ledger diverged from the coordinator's: white flag over a
+/// milestone's cone gave another inclusion Merkle root than the one the milestone carries.
+///
+/// The milestone is signed, so its root is what the network's nodes computed; a different one
+/// here means this node booked a different ledger. The deployed Chrysalis nodes (Hornet 1.2.8)
+/// stop with an error at that point instead of going on; a [`Node`](crate::node::Node) keeps
+/// this evidence, reverts the step and applies no checkpoint any more
+/// ([`Node::halted`](crate::node::Node::halted)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "ledger diverged at milestone {index} (message {message_id}): the milestone's Merkle root is \
+     {}, this node computed {}; confirmation halted",
+    hex32(expected),
+    hex32(computed)
+)]
+pub struct Divergence {
+    /// The milestone's index.
+    pub index: u32,
+    /// The message carrying the milestone.
+    pub message_id: MessageId,
+    /// The milestone id (`None` for a checkpoint of a rule without milestones).
+    pub milestone_id: Option<MilestoneId>,
+    /// The Merkle root the milestone carries.
+    pub expected: [u8; 32],
+    /// The Merkle root this node's white flag computed.
+    pub computed: [u8; 32],
 }
 
 fn hex32(bytes: &[u8; 32]) -> String {
@@ -135,25 +181,45 @@ impl ConfirmationRule for NoConfirmation {
 
 /// A coordinator public key and the milestone indexes it may sign, `start..=end` (as the
 /// Chrysalis node configuration listed them, so keys could be rotated at a given index).
+///
+/// An `end` of 0 means "no end", as in the deployed nodes' `publicKeyRanges` (Hornet 1.2.8's
+/// key manager takes `EndIndex == 0` as valid forever, and mainnet's current keys are listed
+/// that way), so a key configuration copied from those nodes means the same here.
+///
+/// ```
+/// use tangle_consensus::KeyRange;
+/// use tangle_crypto::ed25519::SigningKey;
+///
+/// let key = SigningKey::from_bytes(&[1; 32]).public_key();
+/// let open = KeyRange::new(key, 3_360_000, 0);
+/// assert!(!open.applies_to(3_359_999));
+/// assert!(open.applies_to(3_360_000) && open.applies_to(u32::MAX));
+/// assert!(!KeyRange::new(key, 1, 777_600).applies_to(777_601));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyRange {
     /// The key.
     pub key: PublicKey,
     /// First milestone index it is applicable to.
     pub start: u32,
-    /// Last milestone index it is applicable to (`u32::MAX`: no end).
+    /// Last milestone index it is applicable to (0 or `u32::MAX`: no end).
     pub end: u32,
 }
 
 impl KeyRange {
-    /// `key`, applicable to milestones `start..=end`.
+    /// `key`, applicable to milestones `start..=end`; `end` 0 means no end.
     pub fn new(key: PublicKey, start: u32, end: u32) -> Self {
         Self { key, start, end }
     }
 
+    /// The last milestone index the key applies to, with "no end" (0) read as `u32::MAX`.
+    pub fn last_index(&self) -> u32 {
+        if self.end == 0 { u32::MAX } else { self.end }
+    }
+
     /// Whether the key may sign milestone `index`.
     pub fn applies_to(&self, index: u32) -> bool {
-        (self.start..=self.end).contains(&index)
+        (self.start..=self.last_index()).contains(&index)
     }
 }
 
@@ -237,7 +303,7 @@ impl ConfirmationRule for MilestoneRule {
         Ok(Some(Checkpoint {
             message_id: *id,
             index: essence.index(),
-            roots: essence.parents().as_slice().to_vec(),
+            roots: vec![*id],
             merkle_root: Some(*essence.merkle_root()),
             milestone_id: Some(milestone.id()),
             timestamp: essence.timestamp(),

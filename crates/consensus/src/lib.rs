@@ -27,7 +27,8 @@
 //!   ([`NodeConfig::signature_batch`], before every confirmation step, or [`Node::flush`]; one bad
 //!   signature fails only its transaction) → confirmation rule → checkpoints applied strictly
 //!   in index order (later ones wait; stale and duplicate indexes refused) with white flag and the
-//!   Merkle-root check (reverted on mismatch); per-message [`MessageMetadata`] (solid, signatures,
+//!   Merkle-root check (a mismatch reverts the step and halts confirmation for good, the evidence
+//!   kept as a [`Divergence`], [`Node::halted`]); per-message [`MessageMetadata`] (solid, signatures,
 //!   referenced by which index, ledger inclusion / conflict reason); [`Node::preferred`] and
 //!   [`Node::conflict`] also for unconfirmed conflicts; balances and outputs of an address;
 //!   conflict-aware tips from any
@@ -104,7 +105,8 @@ pub mod weight;
 pub mod white_flag;
 
 pub use confirmation::{
-    Checkpoint, ConfirmationError, ConfirmationRule, KeyRange, MilestoneRule, NoConfirmation,
+    Checkpoint, ConfirmationError, ConfirmationRule, Divergence, KeyRange, MilestoneRule,
+    NoConfirmation,
 };
 pub use conflict::ConflictReason;
 pub use ledger::{AddressStats, Ledger, LedgerDiff, LedgerError, OutputEntry, SpentEntry};

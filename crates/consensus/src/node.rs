@@ -12,6 +12,16 @@
 //! ahead of the ledger waits for the ones before it, so the outcome does not depend on the
 //! arrival order.
 //!
+//! # Divergence
+//! A milestone whose inclusion Merkle root differs from the one white flag computes means this
+//! node booked a different ledger from the network's. The node then halts confirmation, as the
+//! deployed Chrysalis nodes stop: the step is reverted (the ledger stays at the index before the
+//! milestone), the evidence is kept ([`Node::halted`] gives the [`Divergence`]: milestone id and
+//! index, expected and computed roots), and no checkpoint is applied any more; later ones are
+//! refused with [`ConfirmationError::Halted`]. Messages are still accepted, stored and solidified
+//! (so the diverging cone can be examined and a network layer is not stalled), but nothing
+//! becomes confirmed.
+//!
 //! Messages, their metadata and the ledger diff of every applied step live in a
 //! [`MessageStore`]; [`MemoryStore`] keeps them in memory. A persistent store implements the same trait; a network layer calls
 //! [`Node::submit`] with the bytes it receives and asks [`Node::missing_parents`] what to
@@ -49,7 +59,7 @@ use rand_core::CryptoRngCore;
 use tangle_graph::{Config as GraphConfig, IdHashBuilder, InsertError, Tangle};
 use tangle_model::{Address, Message, MessageId, OutputId, Payload, TransactionPayload};
 
-use crate::confirmation::{Checkpoint, ConfirmationError, ConfirmationRule};
+use crate::confirmation::{Checkpoint, ConfirmationError, ConfirmationRule, Divergence};
 use crate::conflict::ConflictReason;
 use crate::ledger::{Ledger, OutputEntry};
 use crate::pipeline::{self, PipelineConfig, PipelineError, Solidity};
@@ -182,6 +192,8 @@ pub struct Node<C, G, S = MemoryStore> {
     checked_early: Mutex<HashMap<MessageId, bool, IdHashBuilder>>,
     /// Tip-cleanliness verdicts kept across tip requests (see [`Node::tips`]).
     clean_verdicts: Mutex<tips::CleanVerdicts>,
+    /// Set on a Merkle-root mismatch: confirmation is halted for good.
+    halted: Option<Divergence>,
 }
 
 impl<C: ConfirmationRule, G: CryptoRngCore> Node<C, G, MemoryStore> {
@@ -219,6 +231,7 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             unverified: Vec::new(),
             checked_early: Mutex::default(),
             clean_verdicts: Mutex::default(),
+            halted: None,
         })
     }
 
@@ -294,10 +307,22 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
                 continue;
             };
             match self.rule.inspect(id, &stored.message) {
-                Ok(Some(checkpoint)) => self.enqueue(checkpoint, &mut submission.refused),
+                Ok(Some(checkpoint)) => match &self.halted {
+                    Some(divergence) => submission.refused.push((
+                        checkpoint.message_id,
+                        ConfirmationError::Halted {
+                            diverged_at: divergence.index,
+                            index: checkpoint.index,
+                        },
+                    )),
+                    None => self.enqueue(checkpoint, &mut submission.refused),
+                },
                 Ok(None) => {}
                 Err(error) => submission.refused.push((*id, error)),
             }
+        }
+        if self.halted.is_some() {
+            return;
         }
         let next = self.ledger.index().saturating_add(1);
         for checkpoint in self.rule.poll(&self.tangle, next) {
@@ -393,6 +418,9 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
 
     /// Applies waiting checkpoints while the next index is there.
     fn apply_waiting(&mut self, submission: &mut Submission) {
+        if self.halted.is_some() {
+            return;
+        }
         if self
             .waiting
             .contains_key(&self.ledger.index().saturating_add(1))
@@ -438,6 +466,14 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             // Reverting a step just sealed succeeds; if it did not, the ledger is still
             // consistent, only ahead.
             let _: Result<(), _> = self.ledger.revert_diff(&outcome.diff);
+            // This node's ledger is not the network's: halt confirmation, keep the evidence.
+            self.halted = Some(Divergence {
+                index: checkpoint.index,
+                message_id: checkpoint.message_id,
+                milestone_id: checkpoint.milestone_id,
+                expected,
+                computed: outcome.merkle_root,
+            });
             return Err(ConfirmationError::MerkleRootMismatch {
                 expected,
                 computed: outcome.merkle_root,
@@ -479,6 +515,14 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             conflicts: outcome.conflicts.len(),
         });
         Ok(outcome)
+    }
+
+    /// Why confirmation is halted, if it is: the milestone whose inclusion Merkle root differs
+    /// from the one white flag computed here (this node's ledger diverged from the network's).
+    /// Once set, it stays set and no checkpoint is applied any more; `None` while the node
+    /// confirms.
+    pub fn halted(&self) -> Option<&Divergence> {
+        self.halted.as_ref()
     }
 
     /// The metadata of a message.

@@ -2,6 +2,11 @@
 //! happened: accepted, rejected by rule, milestones applied or refused, conflicts by reason, what
 //! was confirmed, and the final balances. Confirmation is by milestones (`--coordinator-key`) or,
 //! coordinator-free, by cumulative weight (`--weight`) and/or confidence (`--confidence`).
+//!
+//! A milestone whose inclusion Merkle root differs from the one computed here means the replayed
+//! ledger diverged from the coordinator's: the node halts confirmation, and the replay stops
+//! there with an error (exit 1) naming the line, the milestone and both roots, as the deployed
+//! Chrysalis nodes stop.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -14,8 +19,8 @@ use tangle::consensus::ledger::LedgerError;
 use tangle::consensus::pipeline::{MAINNET_MIN_POW_SCORE, PipelineConfig};
 use tangle::consensus::weight::DEFAULT_SAMPLES;
 use tangle::consensus::{
-    ConfirmationRule, ConflictReason, Ledger, MessageStore, MilestoneRule, Node, NodeConfig,
-    NodeError, SubmitStatus, WeightRule, WeightRuleError,
+    ConfirmationRule, ConflictReason, Divergence, Ledger, MessageStore, MilestoneRule, Node,
+    NodeConfig, NodeError, SubmitStatus, WeightRule, WeightRuleError,
 };
 use tangle::crypto::address::{Hrp, HrpError};
 use tangle::crypto::ed25519::PublicKey;
@@ -136,6 +141,13 @@ pub(crate) enum ReplayError {
     Hrp(#[from] HrpError),
     #[error("could not render JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("{file}: line {line}: {divergence}")]
+    Diverged {
+        file: String,
+        /// The line (from 1) whose message made the diverging milestone apply.
+        line: usize,
+        divergence: Box<Divergence>,
+    },
 }
 
 /// What the replay counted.
@@ -240,7 +252,7 @@ fn replay<C: ConfirmationRule>(
     confirmation: &str,
 ) -> Result<String, ReplayError> {
     let mut summary = Summary::default();
-    for (_, line) in message_lines(text) {
+    for (line_number, line) in message_lines(text) {
         summary.lines += 1;
         // Every line was checked to be hex before the node saw the first one.
         let Ok(bytes) = decode_hex(hex_digits(line)) else {
@@ -268,6 +280,13 @@ fn replay<C: ConfirmationRule>(
             for (_, reason) in &outcome.conflicts {
                 *summary.conflicts.entry(*reason).or_default() += 1;
             }
+        }
+        if let Some(divergence) = node.halted() {
+            return Err(ReplayError::Diverged {
+                file: args.file.clone(),
+                line: line_number,
+                divergence: Box::new(*divergence),
+            });
         }
     }
     // Messages still waiting for parents (those that arrived pending may have become solid).
