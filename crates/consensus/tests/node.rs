@@ -11,8 +11,8 @@ use rand_chacha::rand_core::SeedableRng;
 use tangle_consensus::pipeline::PipelineConfig;
 use tangle_consensus::white_flag::apply_cone;
 use tangle_consensus::{
-    ConfirmationError, ConflictReason, LedgerInclusion, MessageMetadata, MilestoneRule, Node,
-    NodeConfig, SubmitStatus,
+    ConfirmationError, ConfirmationRule, ConflictReason, LedgerInclusion, MessageMetadata,
+    MilestoneRule, Node, NodeConfig, SubmitStatus,
 };
 use tangle_crypto::ed25519::SigningKey;
 use tangle_graph::Config as GraphConfig;
@@ -366,6 +366,36 @@ fn rewrapped_milestone_payload_is_an_ordinary_message_in_a_later_cone() {
         node.metadata(&m1.id()).expect("m1").milestone_index,
         Some(1)
     );
+}
+
+/// Hornet 1.2.8 compares each message parent with the essence parent at the same position: a
+/// message whose parents lead the essence parents is a milestone, and its cone hangs from the
+/// message's own parents.
+#[test]
+fn milestone_rule_takes_leading_parents_and_roots_the_cone_at_the_message() {
+    let keys = coordinator();
+    let mut rule = MilestoneRule::new(keys.iter().map(SigningKey::public_key), 2);
+    let (a, b) = (MessageId::new([1; 32]), MessageId::new([2; 32]));
+    let payload = milestone(1, &[a, b], [0; 32], &keys).payload().cloned();
+    let wrap = |parents: &[MessageId]| {
+        let parents = Parents::new(parents).expect("parents");
+        Message::new(1, parents, payload.clone(), 0).expect("a valid message")
+    };
+
+    let leading = wrap(&[a]);
+    let checkpoint = rule
+        .inspect(&leading.id(), &leading)
+        .expect("a milestone")
+        .expect("a checkpoint");
+    assert_eq!((checkpoint.index, checkpoint.roots), (1, vec![a]));
+
+    for parents in [&[b][..], &[a, b, MessageId::new([3; 32])][..]] {
+        let other = wrap(parents);
+        assert_eq!(
+            rule.inspect(&other.id(), &other),
+            Err(ConfirmationError::ParentsMismatch)
+        );
+    }
 }
 
 #[test]
