@@ -209,6 +209,8 @@ fn milestone_report_lists_each_signature() {
     assert_eq!(report["timestamp"], 1_650_000_000u64);
     assert_eq!(report["signatures"].as_array().expect("array").len(), 3);
     assert_eq!(report["allSignaturesValid"], true);
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["rule"], Value::Null);
 }
 
 #[test]

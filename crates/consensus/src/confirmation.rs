@@ -16,7 +16,7 @@
 
 use tangle_crypto::ed25519::PublicKey;
 use tangle_graph::Tangle;
-use tangle_model::{Message, MessageId, MilestoneId, MilestoneVerifyError, Payload};
+use tangle_model::{Message, MessageId, MilestoneId, MilestoneVerifyError};
 
 use crate::white_flag::WhiteFlagError;
 
@@ -48,8 +48,9 @@ pub enum ConfirmationError {
     /// The milestone's signatures do not meet the coordinator's keys and threshold.
     #[error("milestone signature rule: {0}")]
     Signature(#[from] MilestoneVerifyError),
-    /// The milestone's essence parents differ from the parents of the message carrying it.
-    #[error("milestone parents rule: the essence parents differ from the message parents")]
+    /// The message's parents do not lead the milestone's essence parents
+    /// ([`tangle_model::Message::milestone`]).
+    #[error("milestone parents rule: the message parents do not lead the essence parents")]
     ParentsMismatch,
     /// The step's index is not above the ledger index (already confirmed, or a replay).
     #[error("milestone index rule: index {index} is not above the ledger index {ledger}")]
@@ -292,17 +293,19 @@ impl ConfirmationRule for MilestoneRule {
         id: &MessageId,
         message: &Message,
     ) -> Result<Option<Checkpoint>, ConfirmationError> {
-        let Some(Payload::Milestone(milestone)) = message.payload() else {
-            return Ok(None);
+        // The model's milestone rules decide whether a milestone payload makes this message a
+        // milestone; a message that breaks them stays stored as an ordinary message.
+        let milestone = match message.milestone() {
+            Ok(Some(milestone)) => milestone,
+            Ok(None) => return Ok(None),
+            Err(_) => return Err(ConfirmationError::ParentsMismatch),
         };
         let essence = milestone.essence();
-        if essence.parents() != message.parents() {
-            return Err(ConfirmationError::ParentsMismatch);
-        }
         milestone.verify(&self.keys_for(essence.index()), self.threshold)?;
         Ok(Some(Checkpoint {
             message_id: *id,
             index: essence.index(),
+            // The cone starts at the milestone message itself (its own parents), as in Hornet.
             roots: vec![*id],
             merkle_root: Some(*essence.merkle_root()),
             milestone_id: Some(milestone.id()),

@@ -8,11 +8,11 @@ use common::*;
 use proptest::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
-use tangle_consensus::pipeline::{PipelineConfig, PipelineError};
+use tangle_consensus::pipeline::PipelineConfig;
 use tangle_consensus::white_flag::apply_cone;
 use tangle_consensus::{
-    ConfirmationError, ConflictReason, LedgerInclusion, MessageMetadata, MilestoneRule, Node,
-    NodeConfig, SubmitStatus,
+    ConfirmationError, ConfirmationRule, ConflictReason, LedgerInclusion, MessageMetadata,
+    MilestoneRule, Node, NodeConfig, SubmitStatus,
 };
 use tangle_crypto::ed25519::SigningKey;
 use tangle_graph::Config as GraphConfig;
@@ -258,11 +258,16 @@ fn each_milestone_rule_has_its_error() {
         ConfirmationError::Signature(MilestoneVerifyError::BelowThreshold { .. })
     ));
 
-    // Essence parents differ from the message's: already a syntactic rule of the model (TIP-8),
-    // so the pipeline rejects the bytes before the confirmation rule sees them.
+    // Message parents that differ from the essence parents: a valid message (as for Hornet), kept
+    // in the Tangle, refused as a milestone by the parents rule.
     let mut bytes = milestone(1, &[d], [0; 32], &coordinator()).pack();
     bytes[9..41].copy_from_slice(scenario.to_bob.as_bytes());
-    assert!(matches!(node.submit(&bytes), Err(PipelineError::Syntax(_))));
+    let submission = node.submit(&bytes).expect("a valid message");
+    assert_eq!(
+        submission.refused,
+        vec![(submission.id, ConfirmationError::ParentsMismatch)]
+    );
+    assert!(node.metadata(&submission.id).expect("stored").solid);
 
     // A wrong Merkle root halts the node (tests/milestone_parity.rs).
     assert_eq!(node.ledger(), &before);
@@ -295,6 +300,96 @@ fn each_milestone_rule_has_its_error() {
         node.submit(&stale.pack()).expect("known").status,
         SubmitStatus::Duplicate
     );
+}
+
+/// A coordinator-signed milestone payload carried by a message with other parents: Hornet 1.2.8
+/// stores and gossips it as an ordinary message, so a later milestone may approve it. The node
+/// keeps it, the later milestone's cone takes it in, and it never counts as a milestone.
+#[test]
+fn rewrapped_milestone_payload_is_an_ordinary_message_in_a_later_cone() {
+    let scenario = scenario();
+    let mut node = node();
+    let mut cone = TestCone::default();
+    cone.referenced.insert(MessageId::default());
+    for m in &scenario.messages[..4] {
+        node.submit(&m.pack()).expect("accepted");
+        cone.add_message(m);
+    }
+    let d = scenario.messages[3].id();
+
+    // The coordinator's payload for index 1 over [d], in a message whose parent is `to_bob`.
+    let signed = milestone(1, &[d], [0; 32], &coordinator());
+    let payload = signed.payload().cloned();
+    let parents = Parents::new(&[scenario.to_bob]).expect("parents");
+    let rewrapped = Message::new(1, parents, payload, 0).expect("a valid message");
+    assert!(rewrapped.milestone().is_err());
+    let submission = node
+        .submit(&rewrapped.pack())
+        .expect("accepted as a message");
+    assert_eq!(submission.status, SubmitStatus::Solid);
+    assert_eq!(
+        submission.refused,
+        vec![(rewrapped.id(), ConfirmationError::ParentsMismatch)]
+    );
+    assert!(submission.confirmations.is_empty());
+    assert_eq!(node.ledger().index(), 0);
+    cone.add_message(&rewrapped);
+
+    // The real milestone 1 approves both d and the rewrapped message.
+    let roots = [d, rewrapped.id()];
+    let mut scratch = ledger_with(&[
+        single(address_of(&key(1)), 10 * MI),
+        single(address_of(&key(1)), 5 * MI),
+    ]);
+    let sorted = Parents::from_unsorted(roots).expect("parents");
+    let step = apply_cone(&mut scratch, &cone, sorted.as_slice(), 1).expect("step");
+    let m1 = milestone(1, &roots, step.merkle_root, &coordinator());
+    let submission = node.submit(&m1.pack()).expect("accepted");
+    assert!(submission.refused.is_empty(), "{:?}", submission.refused);
+    assert_eq!(submission.confirmations.len(), 1);
+    assert_eq!(node.ledger().index(), 1);
+
+    let meta = node.metadata(&rewrapped.id()).expect("stored");
+    assert_eq!(
+        (meta.referenced_by, meta.milestone_index, meta.inclusion),
+        (Some(1), None, Some(LedgerInclusion::NoTransaction))
+    );
+    let records: Vec<MessageId> = node.confirmations().iter().map(|r| r.message_id).collect();
+    assert_eq!(records, vec![m1.id()]);
+    assert_eq!(
+        node.metadata(&m1.id()).expect("m1").milestone_index,
+        Some(1)
+    );
+}
+
+/// Hornet 1.2.8 compares each message parent with the essence parent at the same position: a
+/// message whose parents lead the essence parents is a milestone, and its cone hangs from the
+/// message's own parents.
+#[test]
+fn milestone_rule_takes_leading_parents_and_roots_the_cone_at_the_message() {
+    let keys = coordinator();
+    let mut rule = MilestoneRule::new(keys.iter().map(SigningKey::public_key), 2);
+    let (a, b) = (MessageId::new([1; 32]), MessageId::new([2; 32]));
+    let payload = milestone(1, &[a, b], [0; 32], &keys).payload().cloned();
+    let wrap = |parents: &[MessageId]| {
+        let parents = Parents::new(parents).expect("parents");
+        Message::new(1, parents, payload.clone(), 0).expect("a valid message")
+    };
+
+    let leading = wrap(&[a]);
+    let checkpoint = rule
+        .inspect(&leading.id(), &leading)
+        .expect("a milestone")
+        .expect("a checkpoint");
+    assert_eq!((checkpoint.index, checkpoint.roots), (1, vec![a]));
+
+    for parents in [&[b][..], &[a, b, MessageId::new([3; 32])][..]] {
+        let other = wrap(parents);
+        assert_eq!(
+            rule.inspect(&other.id(), &other),
+            Err(ConfirmationError::ParentsMismatch)
+        );
+    }
 }
 
 #[test]

@@ -177,20 +177,22 @@ pub enum RuleError {
         /// The index it refers to.
         reference: u16,
     },
-    /// A milestone's parents differ from the parents of the message that carries it.
-    #[error("milestone parents differ from the parents of its message (TIP-8)")]
-    MilestoneParentsMismatch,
-    /// `next PoW score` and `next PoW score milestone index` are inconsistent.
+    /// A milestone-only rule, checked when a message is taken as a milestone (not when it is
+    /// decoded): the message's parents, in order, must equal the first parents of the milestone
+    /// essence (Hornet 1.2.8 compares each message parent with the essence parent at the same
+    /// position).
     #[error(
-        "next PoW score {score} with next PoW score milestone index {score_index} at milestone {index}: a zero score needs a zero index, otherwise the index must be above the milestone index (TIP-8)"
+        "milestone parents rule: the message parents are not the leading parents of the milestone essence (TIP-8)"
+    )]
+    MilestoneParentsMismatch,
+    /// A non-zero `next PoW score` with a zero `next PoW score milestone index` (the one PoW
+    /// score rule iota.go v2 checks when decoding).
+    #[error(
+        "next PoW score {score} with next PoW score milestone index 0: a non-zero score needs a non-zero index (TIP-8)"
     )]
     MilestonePowScore {
         /// Next PoW score.
         score: u32,
-        /// Next PoW score milestone index.
-        score_index: u32,
-        /// The milestone index.
-        index: u32,
     },
     /// A milestone has no public key.
     #[error("milestone key count {count} is outside 1..=255 (TIP-8)")]

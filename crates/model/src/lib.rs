@@ -39,9 +39,11 @@
 //!   dust allowance ≥ 1_000_000, sum ≤ 2_779_530_283_277_761; the essence payload, if any, is an
 //!   indexation payload; unlock count = input count; signature unlocks unique (key and signature);
 //!   a reference unlock points to a lower index holding a signature unlock.
-//! - TIP-8 milestone: 1..=8 parents as above; next PoW score 0 with index 0, or index > milestone
-//!   index; 1..=255 public keys, strictly ascending; signature count = key count; the only
-//!   payload allowed is a receipt.
+//! - TIP-8 milestone: 1..=8 parents as above; a non-zero next PoW score needs a non-zero next PoW
+//!   score milestone index; 1..=255 public keys, strictly ascending; signature count = key count;
+//!   the only payload allowed is a receipt. Whether a message's milestone payload makes it a
+//!   milestone (its parents lead the essence parents) is not a decoding rule: see
+//!   [`Message::milestone`] and `docs/hornet-parity.md`.
 //! - TIP-17 receipt (type 3) and treasury transaction (type 4): see [`payload::receipt`].
 //!   (TIP-8's table lists receipts as type 4; TIP-17 and the deployed network use 3.)
 //!

@@ -10,12 +10,17 @@ use crate::ids::MessageId;
 use crate::packable::{Packable, optional_len, pack_optional};
 use crate::parents::Parents;
 use crate::payload::Payload;
+use crate::payload::milestone::MilestonePayload;
 use crate::unpacker::{Reader, unpack_all};
 
 /// A message: network id, 1..=8 parents, an optional payload and a proof-of-work nonce.
 ///
 /// Packed as `u64 network id ‖ u8 parents count ‖ parents ‖ u32 payload length ‖ payload ‖ u64
-/// nonce`, at most 32768 bytes. A milestone payload's parents must equal the message's.
+/// nonce`, at most 32768 bytes.
+///
+/// Decoding checks only the rules iota.go v2 checks; a message whose milestone payload breaks a
+/// milestone-only rule is still a valid message, just not a milestone: see
+/// [`Message::milestone`].
 ///
 /// ```
 /// use tangle_model::{Message, Packable};
@@ -43,8 +48,8 @@ impl Message {
     /// Longest packed message, in bytes.
     pub const LENGTH_MAX: usize = MESSAGE_LENGTH_MAX;
 
-    /// A checked message: a milestone payload must have the same parents, and the packed message
-    /// must fit in 32768 bytes. See also [`crate::MessageBuilder`].
+    /// A checked message: the packed message must fit in 32768 bytes. Milestone-only rules are not
+    /// checked here (see [`Message::milestone`]); [`crate::MessageBuilder`] checks them too.
     pub fn new(
         network_id: u64,
         parents: Parents,
@@ -57,7 +62,6 @@ impl Message {
             payload,
             nonce,
         };
-        message.check_milestone_parents()?;
         let len = message.packed_len();
         if len > MESSAGE_LENGTH_MAX {
             return Err(RuleError::MessageTooLarge { len });
@@ -129,14 +133,39 @@ impl Message {
         unpack_all(bytes, |r| self.read_into(r))
     }
 
-    fn check_milestone_parents(&self) -> Result<(), RuleError> {
-        match &self.payload {
-            Some(Payload::Milestone(milestone))
-                if milestone.essence().parents() != &self.parents =>
-            {
-                Err(RuleError::MilestoneParentsMismatch)
-            }
-            _ => Ok(()),
+    /// The milestone this message is, if its payload is a milestone that meets the milestone-only
+    /// rules: `Ok(None)` without a milestone payload, `Err` naming the broken rule otherwise.
+    ///
+    /// The rule: the message's parents, in order, equal the first parents of the milestone
+    /// essence. Hornet 1.2.8 takes a message as a milestone when each of its parents equals the
+    /// essence parent at the same position, and otherwise stores it as an ordinary message, so the
+    /// rule is checked here rather than when decoding. Signatures are checked separately
+    /// ([`MilestonePayload::verify`]).
+    ///
+    /// ```
+    /// use tangle_crypto::ed25519::SigningKey;
+    /// use tangle_model::{Message, MessageId, MilestoneBuilder, Parents, Payload, RuleError};
+    ///
+    /// let parents = Parents::new(&[MessageId::new([5; 32])])?;
+    /// let milestone = MilestoneBuilder::new(7, 1_620_000_000, parents)
+    ///     .sign(&[SigningKey::from_bytes(&[1; 32])])?;
+    /// let other = Parents::new(&[MessageId::new([6; 32])])?;
+    /// let message = Message::new(1, other, Some(Payload::Milestone(Box::new(milestone))), 0)?;
+    /// assert_eq!(message.milestone(), Err(RuleError::MilestoneParentsMismatch));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// [`MilestonePayload::verify`]: crate::MilestonePayload::verify
+    pub fn milestone(&self) -> Result<Option<&MilestonePayload>, RuleError> {
+        let Some(Payload::Milestone(milestone)) = &self.payload else {
+            return Ok(None);
+        };
+        let own = self.parents.as_slice();
+        let essence = milestone.essence().parents().as_slice();
+        if own.len() <= essence.len() && own == &essence[..own.len()] {
+            Ok(Some(milestone))
+        } else {
+            Err(RuleError::MilestoneParentsMismatch)
         }
     }
 
@@ -144,7 +173,6 @@ impl Message {
     fn read_into(&mut self, r: &mut Reader<'_>) -> Result<(), UnpackError> {
         self.network_id = r.u64()?;
         self.parents.read_into(r)?;
-        let offset = r.offset() + 4;
         self.payload = match r.payload()? {
             None => None,
             Some(mut sub) => {
@@ -154,8 +182,7 @@ impl Message {
             }
         };
         self.nonce = r.u64()?;
-        self.check_milestone_parents()
-            .map_err(|rule| Reader::rule_at(offset, rule))
+        Ok(())
     }
 }
 

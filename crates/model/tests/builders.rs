@@ -278,7 +278,7 @@ fn milestone_builder_rejects_duplicate_keys() {
 }
 
 #[test]
-fn message_with_other_parents_than_its_milestone_is_rejected() {
+fn builder_refuses_a_milestone_message_with_other_parents() {
     let milestone = milestone(&[key(1)]);
     let result = MessageBuilder::new()
         .network_id(1)

@@ -161,6 +161,31 @@ proptest! {
         prop_assert_eq!(x.cmp(&y), (a, i).cmp(&(b, j)));
     }
 
+    /// A milestone payload in a message with any parents: the message decodes and re-encodes,
+    /// and it is a milestone exactly when its parents lead the essence parents.
+    #[test]
+    fn milestone_messages_with_any_parents_decode(
+        milestone in strategies::milestone(),
+        parents in strategies::parents(),
+        leading in 1usize..=8,
+        use_leading in any::<bool>(),
+    ) {
+        let essence_parents = milestone.essence().parents().as_slice().to_vec();
+        let parents = if use_leading {
+            Parents::new(&essence_parents[..leading.min(essence_parents.len())])
+                .map_err(|e| TestCaseError::fail(format!("{e}")))?
+        } else {
+            parents
+        };
+        let message = Message::new(7, parents, Some(Payload::from(milestone)), 3)
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        round_trip(&message)?;
+        let own = parents.as_slice();
+        let leads = own.len() <= essence_parents.len() && own == &essence_parents[..own.len()];
+        prop_assert_eq!(message.milestone().is_ok(), leads);
+        prop_assert!(message.milestone().map_or(true, |m| m.is_some()));
+    }
+
     #[test]
     fn milestones_round_trip(milestone in strategies::milestone()) {
         round_trip(&milestone)?;

@@ -545,40 +545,66 @@ fn transaction_unlock_count_in_constructor() {
 // ---- TIP-8: milestones ----
 
 #[test]
-fn milestone_parents_equal_message_parents() {
+fn milestone_with_other_parents_is_a_valid_message_but_not_a_milestone() {
     let spec = MilestoneSpec::valid();
+    // Parents [1, 3] against essence parents [1, 2]: decodes (iota.go v2 has no such rule), and
+    // the milestone rule is broken.
     let bytes = message(&[id(1), id(3)], Some(&spec.bytes()));
+    let message = Message::unpack(&bytes).expect("a valid message");
+    assert_eq!(message.pack(), bytes);
     assert_eq!(
-        Message::unpack(&bytes),
-        Err(UnpackError::Rule {
-            offset: 8 + 1 + 64 + 4,
-            rule: RuleError::MilestoneParentsMismatch
-        })
+        message.milestone(),
+        Err(RuleError::MilestoneParentsMismatch)
     );
-    // The payload alone is fine: the rule is checked where the message is decoded.
-    MilestonePayload::unpack(&spec.bytes()).expect("payload alone is valid");
+    // More message parents than essence parents, the essence parents leading: not a milestone.
+    let bytes = message_bytes_with(&[id(1), id(2), id(3)], &spec);
+    let message = Message::unpack(&bytes).expect("a valid message");
+    assert_eq!(
+        message.milestone(),
+        Err(RuleError::MilestoneParentsMismatch)
+    );
+}
+
+fn message_bytes_with(parents: &[[u8; 32]], spec: &MilestoneSpec) -> Vec<u8> {
+    message(parents, Some(&spec.bytes()))
+}
+
+#[test]
+fn milestone_parents_rule_compares_position_by_position() {
+    let spec = MilestoneSpec::valid();
+    let same = ms_message(&spec).expect("valid");
+    assert!(same.milestone().expect("a milestone").is_some());
+    // Hornet 1.2.8 compares each message parent with the essence parent at its position, so
+    // message parents that lead the essence parents make a milestone.
+    let prefix = Message::unpack(&message_bytes_with(&[id(1)], &spec)).expect("valid");
+    assert!(prefix.milestone().expect("a milestone").is_some());
+    // No milestone payload: no milestone, and no rule broken.
+    let plain = Message::unpack(&message(&PARENTS, None)).expect("valid");
+    assert_eq!(plain.milestone(), Ok(None));
 }
 
 #[test]
 fn milestone_next_pow_score() {
     let mut spec = MilestoneSpec::valid();
-    spec.next_pow_score_milestone_index = 50;
-    assert!(matches!(
-        rule_of(ms_message(&spec)),
-        RuleError::MilestonePowScore {
-            score: 0,
-            score_index: 50,
-            ..
-        }
-    ));
     spec.next_pow_score = 4000;
-    spec.next_pow_score_milestone_index = spec.index;
-    assert!(matches!(
+    spec.next_pow_score_milestone_index = 0;
+    assert_eq!(
         rule_of(ms_message(&spec)),
-        RuleError::MilestonePowScore { score: 4000, .. }
-    ));
-    spec.next_pow_score_milestone_index = spec.index + 1;
-    ms_message(&spec).expect("a later index is valid");
+        RuleError::MilestonePowScore { score: 4000 }
+    );
+    // iota.go v2 checks nothing else about these fields: a zero score with a non-zero index, and
+    // an index at or below the milestone index, decode and are milestones.
+    for (score, score_index) in [
+        (0, 50),
+        (4000, spec.index),
+        (4000, 1),
+        (4000, spec.index + 1),
+    ] {
+        spec.next_pow_score = score;
+        spec.next_pow_score_milestone_index = score_index;
+        let message = ms_message(&spec).expect("valid");
+        assert!(message.milestone().expect("a milestone").is_some());
+    }
 }
 
 #[test]

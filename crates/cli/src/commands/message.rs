@@ -6,7 +6,9 @@ use serde_json::{Map, Value, json};
 use tangle::crypto::address::{Address, Ed25519Address, Hrp, HrpError};
 use tangle::crypto::pow;
 use tangle::model::verify::SignatureUnlockReport;
-use tangle::model::{Message, MilestonePayload, Payload, TransactionPayload, UnpackError};
+use tangle::model::{
+    Message, MilestonePayload, Payload, RuleError, TransactionPayload, UnpackError,
+};
 
 use crate::address_input::{AddressInputError, parse_address};
 use crate::hex_input::{HexInputError, read_message_hex};
@@ -104,7 +106,10 @@ fn decode(args: DecodeArgs) -> Result<String, MessageCommandError> {
             );
         }
         Some(Payload::Milestone(milestone)) => {
-            report.insert("milestone".into(), milestone_report(milestone));
+            report.insert(
+                "milestone".into(),
+                milestone_report(milestone, message.milestone().err()),
+            );
         }
         _ => {}
     }
@@ -219,7 +224,10 @@ fn unlock_report(
     })
 }
 
-fn milestone_report(milestone: &MilestonePayload) -> Value {
+/// The milestone payload's report. `valid` and `rule` say whether the message meets the
+/// milestone-only rules ([`Message::milestone`]): a message that breaks one is still a valid
+/// message (exit 0), just not a milestone. Signatures are reported one by one.
+fn milestone_report(milestone: &MilestonePayload, broken: Option<RuleError>) -> Value {
     let essence = milestone.essence();
     let signatures: Vec<Value> = milestone
         .public_keys()
@@ -234,5 +242,7 @@ fn milestone_report(milestone: &MilestonePayload) -> Value {
         "essenceHash": hex::encode(essence.signing_hash()),
         "signatures": signatures,
         "allSignaturesValid": all_valid,
+        "valid": broken.is_none(),
+        "rule": broken.map(|rule| rule.to_string()),
     })
 }

@@ -118,15 +118,17 @@ impl MessageBuilder {
             (Some(Payload::Milestone(milestone)), true) => *milestone.essence().parents(),
             _ => Parents::from_unsorted(self.parents)?,
         };
+        let message = Message::new(network_id, parents, self.payload, 0)?;
+        // A message built here should also be a valid milestone when it carries one.
+        message.milestone()?;
         match self.nonce {
-            Nonce::Fixed(nonce) => Ok(Message::new(network_id, parents, self.payload, nonce)?),
+            Nonce::Fixed(nonce) => Ok(message.with_nonce(nonce)),
             #[cfg(feature = "std")]
             Nonce::Mine {
                 target_score,
                 threads,
             } => {
                 use crate::packable::Packable;
-                let message = Message::new(network_id, parents, self.payload, 0)?;
                 let nonce =
                     tangle_crypto::pow::Miner::new(threads).mine(&message.pack(), target_score)?;
                 Ok(message.with_nonce(nonce))

@@ -16,9 +16,10 @@ use crate::unpacker::{Reader, cmp32, unpack_all};
 ///
 /// Packed as `u32 index ‖ u64 timestamp ‖ parents ‖ 32 B inclusion Merkle root ‖ u32 next PoW score
 /// ‖ u32 next PoW score milestone index ‖ u8 key count ‖ keys ‖ u32 payload length ‖ receipt`.
-/// Rules: 1..=255 public keys, strictly ascending; a zero next PoW score comes with a zero next
-/// PoW score milestone index, otherwise that index is above the milestone index; the only payload
-/// allowed is a receipt.
+/// Rules checked when decoding (as iota.go v2 does): 1..=255 public keys, strictly ascending; a
+/// non-zero next PoW score comes with a non-zero next PoW score milestone index; the only payload
+/// allowed is a receipt. TIP-8 also asks that the index be above the milestone index and be zero
+/// with a zero score; no deployed Chrysalis node checks that, so neither does this type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MilestoneEssence {
     index: u32,
@@ -58,14 +59,14 @@ impl MilestoneEssence {
         })
     }
 
-    /// Sets the next PoW score and the milestone index from which it applies: a zero score needs
-    /// a zero index, otherwise the index must be above this milestone's index.
+    /// Sets the next PoW score and the milestone index from which it applies: a non-zero score
+    /// needs a non-zero index.
     pub fn with_next_pow_score(
         mut self,
         score: u32,
         milestone_index: u32,
     ) -> Result<Self, RuleError> {
-        check_pow_score(score, milestone_index, self.index)?;
+        check_pow_score(score, milestone_index)?;
         self.next_pow_score = score;
         self.next_pow_score_milestone_index = milestone_index;
         Ok(self)
@@ -81,7 +82,8 @@ impl MilestoneEssence {
         self.timestamp
     }
 
-    /// The parents (equal to those of the carrying message).
+    /// The parents; a message is a milestone only if its own parents lead these (see
+    /// [`crate::Message::milestone`]).
     pub fn parents(&self) -> &Parents {
         &self.parents
     }
@@ -146,12 +148,8 @@ impl MilestoneEssence {
         self.merkle_root = r.array()?;
         self.next_pow_score = r.u32()?;
         self.next_pow_score_milestone_index = r.u32()?;
-        check_pow_score(
-            self.next_pow_score,
-            self.next_pow_score_milestone_index,
-            self.index,
-        )
-        .map_err(|rule| Reader::rule_at(offset, rule))?;
+        check_pow_score(self.next_pow_score, self.next_pow_score_milestone_index)
+            .map_err(|rule| Reader::rule_at(offset, rule))?;
 
         let offset = r.offset();
         let count = r.u8()? as usize;
@@ -209,20 +207,11 @@ fn check_key_order(order: core::cmp::Ordering, index: usize) -> Result<(), RuleE
     }
 }
 
-fn check_pow_score(score: u32, score_index: u32, index: u32) -> Result<(), RuleError> {
-    let valid = if score == 0 {
-        score_index == 0
+fn check_pow_score(score: u32, score_index: u32) -> Result<(), RuleError> {
+    if score != 0 && score_index == 0 {
+        Err(RuleError::MilestonePowScore { score })
     } else {
-        score_index > index
-    };
-    if valid {
         Ok(())
-    } else {
-        Err(RuleError::MilestonePowScore {
-            score,
-            score_index,
-            index,
-        })
     }
 }
 

@@ -157,22 +157,20 @@ pub fn milestone_with(parents: Parents) -> impl Strategy<Value = MilestonePayloa
         vec(bytes32(), 1..=5),
         proptest::option::of(receipt()),
         vec(bytes64(), 5),
+        prop_oneof![Just(0), any::<u32>()],
     )
         .prop_filter_map(
             "milestone",
-            move |(index, timestamp, root, score, keys, receipt, signatures)| {
+            move |(index, timestamp, root, score, keys, receipt, signatures, score_index)| {
                 let mut keys = keys;
                 keys.sort();
                 keys.dedup();
                 let count = keys.len();
                 let essence =
                     MilestoneEssence::new(index, timestamp, parents, root, keys, receipt).ok()?;
-                let essence = match index.checked_add(1 + score % 1000) {
-                    Some(at) if score % 2 == 0 => {
-                        essence.with_next_pow_score(score.max(1), at).ok()?
-                    }
-                    _ => essence,
-                };
+                // Any pair except a non-zero score with a zero index (the one decoding rule).
+                let score = if score % 2 == 0 { 0 } else { score };
+                let essence = essence.with_next_pow_score(score, score_index).ok()?;
                 MilestonePayload::new(essence, signatures[..count].to_vec()).ok()
             },
         )
