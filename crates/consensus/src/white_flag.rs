@@ -180,13 +180,10 @@ pub fn apply_cone<V: ConeView + ?Sized>(
             let result = match view.signatures_verified(id) {
                 None => ledger.apply_transaction(&mut diff, *id, transaction),
                 Some(true) => ledger.apply_preverified_transaction(&mut diff, *id, transaction),
-                // The rules checked before signatures keep their precedence.
-                Some(false) => match ledger.check_transaction(transaction, diff.index(), false) {
-                    Err(reason) if reason.code() <= ConflictReason::InvalidSignature.code() => {
-                        Err(reason)
-                    }
-                    _ => Err(ConflictReason::InvalidSignature),
-                },
+                // Signatures are the last rule: every other broken rule takes precedence.
+                Some(false) => ledger
+                    .check_transaction(transaction, diff.index(), false)
+                    .and(Err(ConflictReason::InvalidSignature)),
             };
             match result {
                 Ok(()) => applied.push(*id),
