@@ -35,7 +35,8 @@ pub trait ConeView {
 
     /// Whether the signatures of `id`'s transaction were already verified (e.g. in a batch by
     /// the [`pipeline`](crate::pipeline)): `Some(true)` valid, `Some(false)` one does not verify
-    /// (the transaction then conflicts with reason 5), `None` (the default) not checked yet, in
+    /// (the transaction then conflicts with reason 5, or with the reason of a rule the ledger
+    /// checks before signatures if it breaks one too), `None` (the default) not checked yet, in
     /// which case the ledger verifies them.
     fn signatures_verified(&self, id: &MessageId) -> Option<bool> {
         let _ = id;
