@@ -3,21 +3,36 @@
 //!
 //! # Semantic rules
 //! [`Ledger::apply_transaction`] checks a transaction against the ledger *as mutated so far* and
-//! reports the first broken rule, in this order, as a TIP-2 [`ConflictReason`]:
+//! reports the first broken rule, in this order, as a TIP-2 [`ConflictReason`]. The order is the
+//! one the deployed Chrysalis nodes (Hornet 1.2.8 with iota.go v2) apply, so every transaction
+//! gets the reason they report:
 //!
 //! 1. every input exists and is unspent, input by input: unknown → [`InputNotFound`](ConflictReason::InputNotFound),
 //!    spent in an earlier step → [`InputAlreadySpent`](ConflictReason::InputAlreadySpent), spent
 //!    earlier in this step → [`InputSpentInThisMilestone`](ConflictReason::InputSpentInThisMilestone);
-//! 2. inputs and outputs sum to the same amount;
-//! 3. every input is unlocked by a signature whose key hashes (BLAKE2b-256, bytes as given) to the
-//!    input's address and that verifies under ZIP-215 over the essence hash;
-//! 4. dust (TIP-15): for every address on which the transaction consumes a dust-allowance output
-//!    or creates a dust output (amount < 1 Mi), the number of unspent dust outputs on it *after*
-//!    the transaction is booked is at most `min(⌊S / 100_000⌋, 100)`, `S` being the sum of its
-//!    unspent dust-allowance outputs after booking.
+//! 2. one unlock per address (TIP-7): all inputs on one address use the signature unlock block
+//!    of the first of them, the later ones through reference unlocks. A second signature unlock
+//!    for an address, even a valid one, is
+//!    [`SemanticValidationFailed`](ConflictReason::SemanticValidationFailed);
+//! 3. inputs and outputs sum to the same amount;
+//! 4. dust (TIP-15): for every address on which the transaction creates or consumes a dust
+//!    output (amount < 1 Mi) or a dust-allowance output, the number of unspent dust outputs on
+//!    it *after* the transaction is booked is at most `min(⌊S / 100_000⌋, 100)`, `S` being the
+//!    sum of its unspent dust-allowance outputs after booking;
+//! 5. every input is unlocked by a signature whose key hashes (BLAKE2b-256, bytes as given) to the
+//!    input's address and that verifies under ZIP-215 over the essence hash. Signatures come
+//!    last, after dust, as on the deployed nodes (they are the most expensive check).
 //!
 //! The checks read the ledger only; a transaction is booked only if all pass, so a conflicting
 //! transaction never changes the ledger.
+//!
+//! # Spent outputs are kept
+//! The ledger keeps every spent output with the step that spent it and never prunes, so spending
+//! a spent output is always [`InputAlreadySpent`](ConflictReason::InputAlreadySpent) (or
+//! [`InputSpentInThisMilestone`](ConflictReason::InputSpentInThisMilestone)). A Hornet node
+//! deletes spent outputs with the milestones it prunes, and then reports such a spend as
+//! [`InputNotFound`](ConflictReason::InputNotFound). Both are conflicts, so the ledger and the
+//! inclusion Merkle root are the same either way; only the reported reason differs.
 //!
 //! # Steps and diffs
 //! A confirmation step starts with [`Ledger::begin_step`], which returns an empty diff for index
@@ -447,10 +462,42 @@ impl Ledger {
         verify_signatures: bool,
     ) -> Result<(), ConflictReason> {
         let essence = transaction.essence();
+        let consumed = self.consumed_outputs(transaction, step_index)?;
 
-        // 1. Inputs exist and are unspent.
-        let mut consumed: Vec<&Output> = Vec::with_capacity(essence.inputs().len());
-        for input in essence.inputs() {
+        // The outputs it would create must be new (only a hash collision breaks this).
+        for index in 0..essence.outputs().len() {
+            let id = OutputId::new(*transaction_id, index as u16)
+                .map_err(|_| ConflictReason::SemanticValidationFailed)?;
+            if self.unspent.contains_key(&id) || self.spent.contains_key(&id) {
+                return Err(ConflictReason::SemanticValidationFailed);
+            }
+        }
+
+        check_one_unlock_per_address(transaction, &consumed)?;
+
+        let inputs: u128 = consumed.iter().map(|o| u128::from(o.amount())).sum();
+        let outputs: u128 = essence
+            .outputs()
+            .iter()
+            .map(|o| u128::from(o.amount()))
+            .sum();
+        if inputs != outputs {
+            return Err(ConflictReason::InputOutputSumMismatch);
+        }
+
+        self.check_dust(transaction, &consumed)?;
+        check_signatures(transaction, &consumed, verify_signatures)
+    }
+
+    /// Rule 1: the outputs the inputs spend, in input order, if every one is unspent.
+    fn consumed_outputs(
+        &self,
+        transaction: &TransactionPayload,
+        step_index: u32,
+    ) -> Result<Vec<&Output>, ConflictReason> {
+        let inputs = transaction.essence().inputs();
+        let mut consumed: Vec<&Output> = Vec::with_capacity(inputs.len());
+        for input in inputs {
             let id = input.output_id();
             match self.unspent.get(id) {
                 Some(entry) => consumed.push(&entry.output),
@@ -465,71 +512,31 @@ impl Ledger {
                 }
             }
         }
+        Ok(consumed)
+    }
 
-        // The outputs it would create must be new (only a hash collision breaks this).
-        for index in 0..essence.outputs().len() {
-            let id = OutputId::new(*transaction_id, index as u16)
-                .map_err(|_| ConflictReason::SemanticValidationFailed)?;
-            if self.unspent.contains_key(&id) || self.spent.contains_key(&id) {
-                return Err(ConflictReason::SemanticValidationFailed);
-            }
-        }
-
-        // 2. Sums.
-        let inputs: u128 = consumed.iter().map(|o| u128::from(o.amount())).sum();
-        let outputs: u128 = essence
-            .outputs()
+    /// Rule 4 (TIP-15 as iota.go v2 applies it): every address on which the transaction creates
+    /// or consumes a dust output or a dust-allowance output holds, after booking, no more dust
+    /// outputs than its allowance permits.
+    fn check_dust(
+        &self,
+        transaction: &TransactionPayload,
+        consumed: &[&Output],
+    ) -> Result<(), ConflictReason> {
+        let outputs = transaction.essence().outputs();
+        let touched: BTreeSet<Address> = consumed
             .iter()
-            .map(|o| u128::from(o.amount()))
-            .sum();
-        if inputs != outputs {
-            return Err(ConflictReason::InputOutputSumMismatch);
-        }
-
-        // 3. Signatures: the key's address owns the input, and the signature verifies.
-        // Hashed only if a signature is verified here (not for batch-verified transactions).
-        let mut hash: Option<[u8; 32]> = None;
-        let mut verified: Vec<usize> = Vec::new();
-        for (index, output) in consumed.iter().enumerate() {
-            let (unlock_index, signature) = transaction
-                .unlock_blocks()
-                .signature_for(index)
-                .ok_or(ConflictReason::InvalidSignature)?;
-            let public_key = PublicKey::from_bytes(signature.public_key);
-            let signer = Address::Ed25519(Ed25519Address::from_public_key(&public_key));
-            if *output.address() != signer {
-                return Err(ConflictReason::InvalidSignature);
-            }
-            if verify_signatures && !verified.contains(&unlock_index) {
-                let hash = *hash.get_or_insert_with(|| essence.signing_hash());
-                verify(
-                    &public_key,
-                    &hash,
-                    &Signature::from_bytes(signature.signature),
-                )
-                .map_err(|_| ConflictReason::InvalidSignature)?;
-                verified.push(unlock_index);
-            }
-        }
-
-        // 4. Dust (TIP-15), on the addresses whose dust allowance is consumed or that receive dust.
-        let mut touched: BTreeSet<Address> = BTreeSet::new();
-        for output in &consumed {
-            if matches!(output, Output::SignatureLockedDustAllowance { .. }) {
-                touched.insert(*output.address());
-            }
-        }
-        for output in essence.outputs() {
-            if is_dust(output) {
-                touched.insert(*output.address());
-            }
-        }
+            .copied()
+            .chain(outputs)
+            .filter(|output| touches_dust_counters(output))
+            .map(|output| *output.address())
+            .collect();
         for address in touched {
             let mut after = self.stats(&address);
             for output in consumed.iter().filter(|o| *o.address() == address) {
                 after.sub(output);
             }
-            for output in essence.outputs().iter().filter(|o| *o.address() == address) {
+            for output in outputs.iter().filter(|o| *o.address() == address) {
                 after.add(output);
             }
             if !after.dust_ok() {
@@ -658,4 +665,67 @@ impl Ledger {
         }
         Some(entry)
     }
+}
+
+/// Whether creating or consuming `output` changes its address's dust counters: a dust output or
+/// a dust-allowance output.
+fn touches_dust_counters(output: &Output) -> bool {
+    is_dust(output) || matches!(output, Output::SignatureLockedDustAllowance { .. })
+}
+
+/// Rule 2 (TIP-7): all inputs on one address are unlocked by the same signature unlock block —
+/// the first input's own, the later ones by reference to it. A second signature unlock on an
+/// address already unlocked (even a valid one) breaks it, as does an input whose unlock block
+/// resolves to no signature.
+fn check_one_unlock_per_address(
+    transaction: &TransactionPayload,
+    consumed: &[&Output],
+) -> Result<(), ConflictReason> {
+    let mut unlock_of: BTreeMap<Address, usize> = BTreeMap::new();
+    for (index, output) in consumed.iter().enumerate() {
+        let (unlock_index, _) = transaction
+            .unlock_blocks()
+            .signature_for(index)
+            .ok_or(ConflictReason::SemanticValidationFailed)?;
+        let first = *unlock_of.entry(*output.address()).or_insert(unlock_index);
+        if first != unlock_index {
+            return Err(ConflictReason::SemanticValidationFailed);
+        }
+    }
+    Ok(())
+}
+
+/// Rule 5, run last as it is the most expensive: input by input, the signing key's address owns
+/// the input and (with `verify_signatures`) the signature verifies under ZIP-215 over the essence
+/// hash. Each signature unlock block is verified once.
+fn check_signatures(
+    transaction: &TransactionPayload,
+    consumed: &[&Output],
+    verify_signatures: bool,
+) -> Result<(), ConflictReason> {
+    // Hashed only if a signature is verified here (not for batch-verified transactions).
+    let mut hash: Option<[u8; 32]> = None;
+    let mut verified: Vec<usize> = Vec::new();
+    for (index, output) in consumed.iter().enumerate() {
+        let (unlock_index, signature) = transaction
+            .unlock_blocks()
+            .signature_for(index)
+            .ok_or(ConflictReason::InvalidSignature)?;
+        let public_key = PublicKey::from_bytes(signature.public_key);
+        let signer = Address::Ed25519(Ed25519Address::from_public_key(&public_key));
+        if *output.address() != signer {
+            return Err(ConflictReason::InvalidSignature);
+        }
+        if verify_signatures && !verified.contains(&unlock_index) {
+            let hash = *hash.get_or_insert_with(|| transaction.essence().signing_hash());
+            verify(
+                &public_key,
+                &hash,
+                &Signature::from_bytes(signature.signature),
+            )
+            .map_err(|_| ConflictReason::InvalidSignature)?;
+            verified.push(unlock_index);
+        }
+    }
+    Ok(())
 }

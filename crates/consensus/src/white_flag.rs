@@ -35,7 +35,8 @@ pub trait ConeView {
 
     /// Whether the signatures of `id`'s transaction were already verified (e.g. in a batch by
     /// the [`pipeline`](crate::pipeline)): `Some(true)` valid, `Some(false)` one does not verify
-    /// (the transaction then conflicts with reason 5), `None` (the default) not checked yet, in
+    /// (the transaction then conflicts with reason 5, or with the reason of a rule the ledger
+    /// checks before signatures if it breaks one too), `None` (the default) not checked yet, in
     /// which case the ledger verifies them.
     fn signatures_verified(&self, id: &MessageId) -> Option<bool> {
         let _ = id;
@@ -180,13 +181,10 @@ pub fn apply_cone<V: ConeView + ?Sized>(
             let result = match view.signatures_verified(id) {
                 None => ledger.apply_transaction(&mut diff, *id, transaction),
                 Some(true) => ledger.apply_preverified_transaction(&mut diff, *id, transaction),
-                // The rules checked before signatures keep their precedence.
-                Some(false) => match ledger.check_transaction(transaction, diff.index(), false) {
-                    Err(reason) if reason.code() <= ConflictReason::InvalidSignature.code() => {
-                        Err(reason)
-                    }
-                    _ => Err(ConflictReason::InvalidSignature),
-                },
+                // Signatures are the last rule: every other broken rule takes precedence.
+                Some(false) => ledger
+                    .check_transaction(transaction, diff.index(), false)
+                    .and(Err(ConflictReason::InvalidSignature)),
             };
             match result {
                 Ok(()) => applied.push(*id),

@@ -363,8 +363,8 @@ fn rewrapped_milestone_payload_is_an_ordinary_message_in_a_later_cone() {
 }
 
 /// Hornet 1.2.8 compares each message parent with the essence parent at the same position: a
-/// message whose parents lead the essence parents is a milestone, and its cone hangs from the
-/// message's own parents.
+/// message whose parents lead the essence parents is a milestone, and its cone starts at the
+/// message itself (so it walks the message's own parents, not the essence's).
 #[test]
 fn milestone_rule_takes_leading_parents_and_roots_the_cone_at_the_message() {
     let keys = coordinator();
@@ -381,7 +381,11 @@ fn milestone_rule_takes_leading_parents_and_roots_the_cone_at_the_message() {
         .inspect(&leading.id(), &leading)
         .expect("a milestone")
         .expect("a checkpoint");
-    assert_eq!((checkpoint.index, checkpoint.roots), (1, vec![a]));
+    assert_eq!(
+        (checkpoint.index, checkpoint.roots),
+        (1, vec![leading.id()])
+    );
+    assert_eq!(leading.parents().as_slice(), &[a]);
 
     for parents in [&[b][..], &[a, b, MessageId::new([3; 32])][..]] {
         let other = wrap(parents);

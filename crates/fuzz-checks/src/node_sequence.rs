@@ -1,13 +1,17 @@
 //! The `node_sequence` property: a message sequence driven by arbitrary bytes, fed to two
 //! [`Node`]s with genesis outputs, one confirming by milestones, one coordinator-free by
 //! cumulative weight ([`WeightRule`], `W` from the input length); the ledger invariants hold
-//! after every step in both, no two applied transactions ever spend one output, and in the
-//! weight node a message is confirmed exactly when its cumulative weight reaches `W`.
+//! after every step in both, no two applied transactions ever spend one output, no applied
+//! transaction unlocks one address with two signature unlocks (TIP-7), and in the weight node a
+//! message is confirmed exactly when its cumulative weight reaches `W`.
 
 use std::collections::{BTreeMap, HashSet};
 
+use curve25519_dalek::constants::ED25519_BASEPOINT_TABLE;
+use curve25519_dalek::scalar::Scalar;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
+use sha2::{Digest, Sha512};
 use tangle_consensus::pipeline::PipelineConfig;
 use tangle_consensus::white_flag::apply_cone;
 use tangle_consensus::{
@@ -16,8 +20,9 @@ use tangle_consensus::{
 use tangle_crypto::address::Ed25519Address;
 use tangle_crypto::ed25519::SigningKey;
 use tangle_model::{
-    Address, Message, MessageBuilder, MessageId, MilestoneBuilder, Output, OutputId, Packable,
-    Parents, Payload, TransactionBuilder, TransactionId, TransactionPayload,
+    Address, Ed25519Signature, Message, MessageBuilder, MessageId, MilestoneBuilder, Output,
+    OutputId, Packable, Parents, Payload, TransactionBuilder, TransactionId, TransactionPayload,
+    UnlockBlock, UnlockBlocks,
 };
 
 const MI: u64 = 1_000_000;
@@ -118,19 +123,78 @@ fn message(parents: &[MessageId], payload: Option<Payload>) -> Option<Message> {
     builder.finish().ok()
 }
 
+/// An RFC 8032 signature of `message` by `key` whose nonce comes from `nonce_seed` instead of
+/// the key: valid, but different bytes from [`SigningKey::sign`]'s.
+fn sign_with_nonce(key: &SigningKey, message: &[u8], nonce_seed: u8) -> [u8; 64] {
+    let expanded = Sha512::digest(key.to_bytes().as_slice());
+    let mut secret = [0u8; 32];
+    secret.copy_from_slice(&expanded[..32]);
+    secret[0] &= 248;
+    secret[31] &= 127;
+    secret[31] |= 64;
+    let secret = Scalar::from_bytes_mod_order(secret);
+    let nonce = Scalar::from_bytes_mod_order_wide(&Sha512::digest([nonce_seed; 40]).into());
+    let r = (&nonce * ED25519_BASEPOINT_TABLE).compress().to_bytes();
+    let mut hasher = Sha512::new();
+    hasher.update(r);
+    hasher.update(key.public_key().as_bytes());
+    hasher.update(message);
+    let k = Scalar::from_bytes_mod_order_wide(&hasher.finalize().into());
+    let mut signature = [0u8; 64];
+    signature[..32].copy_from_slice(&r);
+    signature[32..].copy_from_slice((nonce + k * secret).as_bytes());
+    signature
+}
+
+/// `tx` with each reference unlock replaced by a signature unlock of `key` (another nonce each).
+fn with_repeated_signatures(
+    tx: &TransactionPayload,
+    key: &SigningKey,
+) -> Option<TransactionPayload> {
+    let hash = tx.essence().signing_hash();
+    let blocks = tx
+        .unlock_blocks()
+        .as_slice()
+        .iter()
+        .enumerate()
+        .map(|(index, block)| match block {
+            UnlockBlock::Reference(_) => UnlockBlock::Signature(Ed25519Signature {
+                public_key: key.public_key().to_bytes(),
+                signature: sign_with_nonce(key, &hash, index as u8),
+            }),
+            other => *other,
+        })
+        .collect();
+    TransactionPayload::new(tx.essence().clone(), UnlockBlocks::new(blocks).ok()?).ok()
+}
+
 /// Builds the next message from the cursor; `None` when the input is exhausted.
 fn next_message(world: &mut World, node: &FuzzNode, cursor: &mut Cursor<'_>) -> Option<Vec<u8>> {
     let op = cursor.byte()?;
     let built = match op % 6 {
         // A transfer of one known output, signed by a chosen (maybe wrong) owner, split in two.
+        // With the signer byte's top bit set, a second known output of the same owner is spent
+        // too, unlocked by a second valid signature of the same key (another nonce) instead of
+        // a reference: the ledger must never apply it (TIP-7, conflict 255).
         0 | 1 => {
             let (input, amount, owner) =
                 world.outputs[usize::from(cursor.byte()?) % world.outputs.len()];
-            let signer = if cursor.byte()? % 4 == 0 {
+            let signer_byte = cursor.byte()?;
+            let signer = if signer_byte % 4 == 0 {
                 owner + 1
             } else {
                 owner
             };
+            let second = (signer_byte & 0x80 != 0)
+                .then(|| {
+                    world
+                        .outputs
+                        .iter()
+                        .find(|(id, _, o)| *o == owner && *id != input)
+                        .copied()
+                })
+                .flatten();
+            let amount = amount + second.map_or(0, |(_, extra, _)| extra);
             let receiver = usize::from(cursor.byte()?);
             let split = amount / 256 * u64::from(cursor.byte()?);
             let mut outputs = Vec::new();
@@ -139,11 +203,18 @@ fn next_message(world: &mut World, node: &FuzzNode, cursor: &mut Cursor<'_>) -> 
                     outputs.push((to % OWNERS, Output::single(world.address(to), part).ok()?));
                 }
             }
-            let tx = TransactionBuilder::new()
-                .input(input, &world.owners[signer % OWNERS])
+            let key = &world.owners[signer % OWNERS];
+            let mut builder = TransactionBuilder::new().input(input, key);
+            if let Some((extra, _, _)) = second {
+                builder = builder.input(extra, key);
+            }
+            let mut tx = builder
                 .outputs(outputs.iter().map(|(_, output)| *output))
                 .finish()
                 .ok()?;
+            if second.is_some() {
+                tx = with_repeated_signatures(&tx, key)?;
+            }
             // Remember the outputs as the transaction orders them.
             let tx_id = tx.id();
             for (index, output) in tx.essence().outputs().iter().enumerate() {
@@ -257,8 +328,25 @@ fn check_invariants<C: ConfirmationRule>(node: &Node<C, ChaCha8Rng>, supply: u64
             included,
             message.payload().and_then(Payload::as_transaction),
         ) {
-            for input in tx.essence().inputs() {
+            // TIP-7 as iota.go v2 applies it: one signature unlock per input address.
+            let mut unlock_of: BTreeMap<Address, usize> = BTreeMap::new();
+            for (index, input) in tx.essence().inputs().iter().enumerate() {
                 assert!(spent.insert(*input.output_id()), "an output spent twice");
+                let address = *ledger
+                    .spent(input.output_id())
+                    .expect("an applied input is recorded as spent")
+                    .entry
+                    .output
+                    .address();
+                let (unlock, _) = tx
+                    .unlock_blocks()
+                    .signature_for(index)
+                    .expect("an applied input has a signature");
+                assert_eq!(
+                    *unlock_of.entry(address).or_insert(unlock),
+                    unlock,
+                    "an applied transaction unlocks one address with two signature unlocks"
+                );
             }
         }
     }
@@ -388,6 +476,7 @@ fn run(data: &[u8]) -> (bool, FuzzNode, WeightNode) {
 #[cfg(test)]
 mod tests {
     use super::run;
+    use tangle_consensus::ConflictReason;
 
     fn seed(name: &str) -> Vec<u8> {
         let path = format!(
@@ -411,6 +500,19 @@ mod tests {
 
         let (_, node, _) = run(&seed("seed-chain-two-milestones"));
         assert_eq!(node.ledger().index(), 2);
+
+        // A transfer, then one spending two outputs of one owner with two valid signature
+        // unlocks of the same key: the milestone applies the first and refuses the second (255).
+        let (_, node, _) = run(&seed("seed-same-address-two-signatures"));
+        assert_eq!(node.ledger().index(), 1);
+        let step = node.confirmations()[0];
+        assert_eq!((step.applied, step.conflicts), (1, 1));
+        let conflicts: Vec<_> = node
+            .store()
+            .ids()
+            .filter_map(|id| node.metadata(id).and_then(|meta| meta.conflict()))
+            .collect();
+        assert_eq!(conflicts, vec![ConflictReason::SemanticValidationFailed]);
 
         // A transfer under six approvers: the weight node confirms it without milestones.
         let (accepted, node, weighted) = run(&seed("seed-weight-chain"));

@@ -9,8 +9,8 @@
 //! 3. only if plain outputs do not suffice, also spends dust-allowance outputs, each together
 //!    with the dust outputs of its address (consolidating them), because spending an allowance
 //!    while keeping the dust it allows would break TIP-15 on that address;
-//! 4. checks the result with [`check_dust`]: every address on which the transfer consumes an
-//!    allowance or creates dust must stay within `min(⌊allowance / 100_000⌋, 100)` dust
+//! 4. checks the result with [`check_dust`]: every address on which the transfer consumes or
+//!    creates dust or an allowance must stay within `min(⌊allowance / 100_000⌋, 100)` dust
 //!    outputs — recipients of micropayments need an allowance of their own.
 
 use std::collections::BTreeSet;
@@ -326,25 +326,27 @@ fn finish(
 }
 
 /// Checks the TIP-15 dust rule for a transaction consuming `consumed` and creating `created`,
-/// as the ledger will: on every address where it consumes a dust-allowance output or creates a
-/// dust output, the dust outputs after the transaction must be at most
+/// as the ledger will: on every address where it consumes or creates a dust output or a
+/// dust-allowance output, the dust outputs after the transaction must be at most
 /// `min(⌊allowance / 100_000⌋, 100)`.
 pub fn check_dust<'a, V: LedgerView + ?Sized>(
     view: &V,
     consumed: impl IntoIterator<Item = &'a Output> + Clone,
     created: &[Output],
 ) -> Result<(), DustViolation> {
+    let counted = |output: &Output| match output {
+        Output::SignatureLockedDustAllowance { .. } => true,
+        Output::SignatureLockedSingle { amount, .. } => *amount < DUST_THRESHOLD,
+    };
     let mut affected: BTreeSet<Address> = BTreeSet::new();
     for output in consumed.clone() {
-        if let Output::SignatureLockedDustAllowance { address, .. } = output {
-            affected.insert(*address);
+        if counted(output) {
+            affected.insert(*output.address());
         }
     }
     for output in created {
-        if let Output::SignatureLockedSingle { address, amount } = output
-            && *amount < DUST_THRESHOLD
-        {
-            affected.insert(*address);
+        if counted(output) {
+            affected.insert(*output.address());
         }
     }
     for address in affected {
