@@ -1,10 +1,10 @@
-//! Two real milestone messages of the public Chrysalis testnet, as packed bytes: they decode,
-//! re-encode byte-exact, hash to the message id the network knew, carry the fields their source
-//! states, and both coordinator signatures verify over the essence's signing hash. Their nonces
-//! were mined by the coordinator, so a PoW score at the network minimum shows that the message
-//! bytes and the PoW hashing agree with the network's.
+//! Two real milestone messages of the Chrysalis mainnet, as packed bytes: they decode, re-encode
+//! byte-exact, hash to the message id the network knew, carry the fields their source states and
+//! the mainnet's network id, and both coordinator signatures verify over the essence's signing
+//! hash. Their nonces were mined by the coordinator, so a PoW score at the mainnet minimum shows
+//! that the message bytes and the PoW hashing agree with the network's.
 //!
-//! The vectors are read at test time from `tests/data/chrysalis-testnet-milestones.json` (the
+//! The vectors are read at test time from `tests/data/chrysalis-mainnet-milestones.json` (the
 //! folder's README names the source).
 
 use serde_json::Value;
@@ -13,22 +13,22 @@ use tangle_crypto::merkle::merkle_root;
 use tangle_crypto::pow;
 use tangle_model::{Message, MessageId, MilestonePayload, Packable, Payload};
 
-/// The minimum PoW score of the Chrysalis networks' nodes.
-const MIN_POW_SCORE: f64 = 4000.0;
-
 struct Vector {
     entry: Value,
     bytes: Vec<u8>,
 }
 
-fn vectors() -> Vec<Vector> {
+fn file() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/chrysalis-testnet-milestones.json"
+        "/tests/data/chrysalis-mainnet-milestones.json"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"));
-    file["milestones"]
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
+}
+
+fn vectors() -> Vec<Vector> {
+    file()["milestones"]
         .as_array()
         .expect("milestones")
         .iter()
@@ -70,7 +70,13 @@ fn signatures_valid(milestone: &MilestonePayload) -> Vec<bool> {
 }
 
 #[test]
-fn testnet_milestones_decode_reencode_and_hash_to_their_ids() {
+fn mainnet_milestones_decode_reencode_and_hash_to_their_ids() {
+    let protocol = &file()["mainnet_protocol"];
+    let name = protocol["network_name"].as_str().expect("name");
+    assert_eq!(
+        tangle_crypto::network_id(name),
+        decimal(&protocol["network_id"])
+    );
     let vectors = vectors();
     assert_eq!(vectors.len(), 2);
     for vector in &vectors {
@@ -82,13 +88,14 @@ fn testnet_milestones_decode_reencode_and_hash_to_their_ids() {
             assert_eq!(id, expected.parse::<MessageId>().expect("id"));
         }
         assert_eq!(message.network_id(), decimal(&vector.entry["network_id"]));
+        assert_eq!(message.network_id(), decimal(&protocol["network_id"]));
         assert_eq!(message.nonce(), decimal(&vector.entry["nonce"]));
         assert!(matches!(message.payload(), Some(Payload::Milestone(_))));
     }
 }
 
 #[test]
-fn testnet_milestones_carry_the_stated_fields() {
+fn mainnet_milestones_carry_the_stated_fields() {
     for vector in vectors() {
         let message = Message::unpack(&vector.bytes).expect("decodes");
         let essence = milestone(&message).essence();
@@ -130,7 +137,7 @@ fn testnet_milestones_carry_the_stated_fields() {
 }
 
 #[test]
-fn testnet_milestone_signatures_verify() {
+fn mainnet_milestone_signatures_verify() {
     for vector in vectors() {
         let message = Message::unpack(&vector.bytes).expect("decodes");
         let valid = signatures_valid(milestone(&message));
@@ -160,10 +167,13 @@ fn a_changed_essence_or_signature_no_longer_verifies() {
 }
 
 #[test]
-fn testnet_milestone_nonces_reach_the_network_pow_score() {
+fn mainnet_milestone_nonces_reach_the_mainnet_pow_score() {
+    let min_pow_score = file()["mainnet_protocol"]["min_pow_score"]
+        .as_f64()
+        .expect("score");
     for vector in vectors() {
         let score = pow::score(&vector.bytes);
-        assert!(score >= MIN_POW_SCORE, "score {score}");
+        assert!(score >= min_pow_score, "score {score}");
         let mut other_nonce = vector.bytes.clone();
         let last = other_nonce.len() - 1;
         other_nonce[last] ^= 1;
