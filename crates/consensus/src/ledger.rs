@@ -46,11 +46,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use tangle_crypto::address::Ed25519Address;
 use tangle_crypto::ed25519::{PublicKey, Signature, verify};
 use tangle_model::{
-    Address, DUST_ALLOWANCE_MIN, IOTA_SUPPLY, MessageId, Output, OutputId, TransactionId,
-    TransactionPayload,
+    Address, DUST_ALLOWANCE_MIN, IOTA_SUPPLY, MessageId, MilestoneId, Output, OutputId,
+    ReceiptPayload, TransactionId, TransactionPayload,
 };
 
 use crate::conflict::ConflictReason;
+use crate::treasury::{ReceiptError, TreasuryMutation, TreasuryOutput, check_receipt};
 
 /// Outputs with an amount below this are dust (TIP-15): 1 Mi.
 pub const DUST_THRESHOLD: u64 = DUST_ALLOWANCE_MIN;
@@ -161,6 +162,7 @@ pub struct LedgerDiff {
     index: u32,
     created: Vec<(OutputId, OutputEntry)>,
     consumed: Vec<(OutputId, SpentEntry)>,
+    treasury: Option<TreasuryMutation>,
 }
 
 impl LedgerDiff {
@@ -170,6 +172,7 @@ impl LedgerDiff {
             index,
             created: Vec::new(),
             consumed: Vec::new(),
+            treasury: None,
         }
     }
 
@@ -188,9 +191,14 @@ impl LedgerDiff {
         &self.consumed
     }
 
+    /// The treasury output the step spent and the one it created (a milestone's receipt).
+    pub fn treasury(&self) -> Option<&TreasuryMutation> {
+        self.treasury.as_ref()
+    }
+
     /// Whether the step changed nothing.
     pub fn is_empty(&self) -> bool {
-        self.created.is_empty() && self.consumed.is_empty()
+        self.created.is_empty() && self.consumed.is_empty() && self.treasury.is_none()
     }
 }
 
@@ -221,6 +229,10 @@ pub enum LedgerError {
     /// Reverting: an output the diff consumed is not recorded as spent by that step.
     #[error("output {0} is not recorded as spent by the step being reverted")]
     NotSpentInStep(OutputId),
+    /// The diff's treasury mutation does not start (apply) or end (revert) at the ledger's
+    /// treasury output.
+    #[error("the diff's treasury mutation does not match the ledger's treasury output")]
+    TreasuryMismatch,
 }
 
 /// The UTXO ledger. All maps are ordered, so iteration and equality are deterministic.
@@ -232,6 +244,7 @@ pub struct Ledger {
     by_address: BTreeMap<Address, BTreeSet<OutputId>>,
     stats: BTreeMap<Address, AddressStats>,
     supply: u64,
+    treasury: Option<TreasuryOutput>,
 }
 
 impl Ledger {
@@ -269,6 +282,7 @@ impl Ledger {
             by_address: BTreeMap::new(),
             stats: BTreeMap::new(),
             supply: 0,
+            treasury: None,
         };
         for (id, entry) in outputs {
             if ledger.unspent.contains_key(&id) {
@@ -284,12 +298,31 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// The ledger with `treasury` as its unspent treasury output (from a genesis or a snapshot),
+    /// replacing any it had. Its amount counts in the total supply, which must stay at most
+    /// [`IOTA_SUPPLY`].
+    pub fn with_treasury(mut self, treasury: TreasuryOutput) -> Result<Self, LedgerError> {
+        let previous = self.treasury.map_or(0, |t| t.amount);
+        self.supply = (self.supply - previous)
+            .checked_add(treasury.amount)
+            .filter(|sum| *sum <= IOTA_SUPPLY)
+            .ok_or(LedgerError::SupplyExceeded)?;
+        self.treasury = Some(treasury);
+        Ok(self)
+    }
+
+    /// The unspent treasury output, if the ledger has one.
+    pub fn treasury(&self) -> Option<&TreasuryOutput> {
+        self.treasury.as_ref()
+    }
+
     /// The ledger index: the last confirmation step applied.
     pub fn index(&self) -> u32 {
         self.index
     }
 
-    /// The total supply: the sum of the unspent outputs, constant across steps.
+    /// The total supply: the sum of the unspent outputs and the treasury output, constant
+    /// across steps.
     pub fn total_supply(&self) -> u64 {
         self.supply
     }
@@ -361,6 +394,7 @@ impl Ledger {
                 return false;
             }
         }
+        sum += u128::from(self.treasury.map_or(0, |t| t.amount));
         by_address == self.by_address && stats == self.stats && sum == u128::from(self.supply)
     }
 
@@ -450,6 +484,55 @@ impl Ledger {
             self.insert_unspent(id, entry);
             diff.created.push((id, entry));
         }
+        Ok(())
+    }
+
+    /// Applies the receipt of the milestone `milestone_id` (carried by `message_id`) to the step
+    /// `diff` records, after its cone's transactions, as the deployed nodes do: checks it against
+    /// the treasury output ([`check_receipt`]), books one output per migrated funds entry (id:
+    /// the milestone id followed by the entry's index, created by `message_id`), and replaces
+    /// the treasury output. On error nothing changes.
+    pub fn apply_receipt(
+        &mut self,
+        diff: &mut LedgerDiff,
+        message_id: MessageId,
+        milestone_id: MilestoneId,
+        receipt: &ReceiptPayload,
+    ) -> Result<(), ReceiptError> {
+        if diff.index != self.index.wrapping_add(1)
+            || self.index == u32::MAX
+            || diff.treasury.is_some()
+        {
+            return Err(ReceiptError::Step);
+        }
+        let mutation = check_receipt(receipt, self.treasury, milestone_id)?;
+        let origin = TransactionId::new(milestone_id.to_bytes());
+        let mut booked = Vec::with_capacity(receipt.funds().len());
+        for (index, entry) in receipt.funds().iter().enumerate() {
+            let id = u16::try_from(index)
+                .ok()
+                .and_then(|index| OutputId::new(origin, index).ok())
+                .filter(|id| !self.unspent.contains_key(id) && !self.spent.contains_key(id))
+                .ok_or(ReceiptError::Step)?;
+            let output = Output::SignatureLockedSingle {
+                address: *entry.address(),
+                amount: entry.deposit(),
+            };
+            booked.push((
+                id,
+                OutputEntry {
+                    output,
+                    message_id,
+                    booked_at: diff.index,
+                },
+            ));
+        }
+        for (id, entry) in booked {
+            self.insert_unspent(id, entry);
+            diff.created.push((id, entry));
+        }
+        self.treasury = Some(mutation.created);
+        diff.treasury = Some(mutation);
         Ok(())
     }
 
@@ -605,8 +688,16 @@ impl Ledger {
                 return Err(LedgerError::NotUnspent(*id));
             }
         }
+        if let Some(mutation) = &diff.treasury
+            && self.treasury != Some(mutation.spent)
+        {
+            return Err(LedgerError::TreasuryMismatch);
+        }
         for (id, entry) in &diff.created {
             self.insert_unspent(*id, *entry);
+        }
+        if let Some(mutation) = &diff.treasury {
+            self.treasury = Some(mutation.created);
         }
         for (id, spent) in &diff.consumed {
             self.remove_unspent(id);
@@ -629,6 +720,12 @@ impl Ledger {
             if !(self.unspent.contains_key(id) || consumed.contains(id)) {
                 return Err(LedgerError::NotUnspent(*id));
             }
+        }
+        if let Some(mutation) = &diff.treasury {
+            if self.treasury != Some(mutation.created) {
+                return Err(LedgerError::TreasuryMismatch);
+            }
+            self.treasury = Some(mutation.spent);
         }
         for (id, _) in diff.consumed.iter().rev() {
             if let Some(spent) = self.spent.remove(id) {

@@ -100,6 +100,7 @@ pub mod ledger;
 pub mod node;
 pub mod pipeline;
 pub mod store;
+pub mod treasury;
 pub mod view;
 pub mod weight;
 pub mod white_flag;
@@ -114,6 +115,7 @@ pub use node::{
     Confirmation, ConfirmationRecord, LedgerInclusion, MemoryStore, MessageMetadata, MessageStore,
     Node, NodeConfig, NodeError, StoredMessage, Submission, SubmitStatus,
 };
+pub use treasury::{ReceiptError, TreasuryMutation, TreasuryOutput};
 pub use view::LedgerView;
 pub use weight::{WeightRule, WeightRuleError};
 pub use white_flag::{ConeView, WhiteFlagError, WhiteFlagOutcome};

@@ -1,0 +1,123 @@
+//! The treasury (TIP-17): the one output holding the funds not yet migrated from the legacy
+//! network, and the receipt rules a milestone must meet to move funds out of it.
+//!
+//! A milestone carrying a receipt books, after the transactions of its cone, one output per
+//! migrated funds entry (output id: the milestone id followed by the entry's `u16` index) and
+//! replaces the treasury output by the one its treasury transaction creates. The checks are the
+//! ones the deployed Chrysalis nodes (Hornet 1.2.8 with iota.go v2) make: the receipt is read
+//! against the *current* treasury output's amount only; the milestone id the treasury input names
+//! is not compared with it (see `docs/hornet-parity.md`, "Receipts and the treasury").
+
+use std::collections::BTreeSet;
+
+use tangle_model::{IOTA_SUPPLY, MIGRATED_DEPOSIT_MIN, MilestoneId, ReceiptPayload};
+
+/// The unspent treasury output: created by the milestone `milestone_id`, holding `amount`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TreasuryOutput {
+    /// The milestone whose receipt created it (or the one a snapshot names).
+    pub milestone_id: MilestoneId,
+    /// The tokens it holds.
+    pub amount: u64,
+}
+
+/// A receipt's change to the treasury: the output it spent and the one it created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TreasuryMutation {
+    /// The treasury output before the step.
+    pub spent: TreasuryOutput,
+    /// The treasury output after the step.
+    pub created: TreasuryOutput,
+}
+
+/// Why a milestone's receipt cannot be applied. Each variant names the rule; the deployed nodes
+/// stop confirming at such a milestone.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceiptError {
+    /// The ledger has no treasury output to fund the receipt.
+    #[error("receipt treasury rule: the ledger has no treasury output")]
+    NoTreasury,
+    /// The receipt lists no migrated funds.
+    #[error("receipt funds rule: the receipt lists no migrated funds")]
+    NoFunds,
+    /// Two entries carry the same legacy tail transaction hash.
+    #[error("receipt funds rule: entry {index} repeats a tail transaction hash")]
+    DuplicateTailTransactionHash {
+        /// The later entry's index.
+        index: usize,
+    },
+    /// An entry deposits less than 1 Mi or more than the total supply.
+    #[error("receipt funds rule: entry {index} deposits {amount}")]
+    Deposit {
+        /// The entry's index.
+        index: usize,
+        /// Its deposit.
+        amount: u64,
+    },
+    /// The deposits up to an entry sum to more than the total supply.
+    #[error("receipt funds rule: the deposits up to entry {index} exceed the total supply")]
+    FundsExceedSupply {
+        /// The entry at which the sum passes the supply.
+        index: usize,
+    },
+    /// The current treasury amount minus the migrated funds is not the new treasury amount.
+    #[error(
+        "receipt treasury balance rule: treasury {previous} minus migrated {migrated} is not the \
+         new treasury {new}"
+    )]
+    TreasuryBalance {
+        /// The current treasury output's amount.
+        previous: u64,
+        /// The sum of the migrated deposits.
+        migrated: u64,
+        /// The new treasury output's amount.
+        new: u64,
+    },
+    /// The step already changed the treasury, or the diff is not the next step's.
+    #[error("receipt step rule: the step cannot take a receipt")]
+    Step,
+}
+
+/// Checks `receipt` against the current treasury output, in the deployed nodes' order, and
+/// returns the treasury mutation it makes when the milestone `milestone_id` applies it.
+pub fn check_receipt(
+    receipt: &ReceiptPayload,
+    current: Option<TreasuryOutput>,
+    milestone_id: MilestoneId,
+) -> Result<TreasuryMutation, ReceiptError> {
+    let current = current.ok_or(ReceiptError::NoTreasury)?;
+    if receipt.funds().is_empty() {
+        return Err(ReceiptError::NoFunds);
+    }
+    let mut seen = BTreeSet::new();
+    let mut migrated: u64 = 0;
+    for (index, entry) in receipt.funds().iter().enumerate() {
+        if !seen.insert(entry.tail_transaction_hash()) {
+            return Err(ReceiptError::DuplicateTailTransactionHash { index });
+        }
+        let amount = entry.deposit();
+        if !(MIGRATED_DEPOSIT_MIN..=IOTA_SUPPLY).contains(&amount) {
+            return Err(ReceiptError::Deposit { index, amount });
+        }
+        migrated = migrated
+            .checked_add(amount)
+            .filter(|sum| *sum <= IOTA_SUPPLY)
+            .ok_or(ReceiptError::FundsExceedSupply { index })?;
+    }
+    let new = receipt.transaction().output_amount();
+    if current.amount.checked_sub(migrated) != Some(new) {
+        return Err(ReceiptError::TreasuryBalance {
+            previous: current.amount,
+            migrated,
+            new,
+        });
+    }
+    Ok(TreasuryMutation {
+        spent: current,
+        created: TreasuryOutput {
+            milestone_id,
+            amount: new,
+        },
+    })
+}
