@@ -46,12 +46,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use tangle_crypto::address::Ed25519Address;
 use tangle_crypto::ed25519::{PublicKey, Signature, verify};
 use tangle_model::{
-    Address, DUST_ALLOWANCE_MIN, IOTA_SUPPLY, MessageId, MilestoneId, Output, OutputId,
-    ReceiptPayload, TransactionId, TransactionPayload,
+    Address, DUST_ALLOWANCE_MIN, IOTA_SUPPLY, MessageId, Output, OutputId, TransactionId,
+    TransactionPayload,
 };
 
 use crate::conflict::ConflictReason;
-use crate::treasury::{ReceiptError, TreasuryMutation, TreasuryOutput, check_receipt};
+use crate::treasury::{ReceiptError, TreasuryMutation, TreasuryOutput};
 
 /// Outputs with an amount below this are dust (TIP-15): 1 Mi.
 pub const DUST_THRESHOLD: u64 = DUST_ALLOWANCE_MIN;
@@ -487,47 +487,25 @@ impl Ledger {
         Ok(())
     }
 
-    /// Applies the receipt of the milestone `milestone_id` (carried by `message_id`) to the step
-    /// `diff` records, after its cone's transactions, as the deployed nodes do: checks it against
-    /// the treasury output ([`check_receipt`]), books one output per migrated funds entry (id:
-    /// the milestone id followed by the entry's index, created by `message_id`), and replaces
-    /// the treasury output. On error nothing changes.
-    pub fn apply_receipt(
+    /// Books the outputs a receipt mints and replaces the treasury output, in step `diff`
+    /// ([`Ledger::apply_receipt`] checks first). Refused with [`ReceiptError::Step`], changing
+    /// nothing, if `diff` is not the next step's, already moved the treasury, or an output id
+    /// exists already.
+    pub(crate) fn book_receipt(
         &mut self,
         diff: &mut LedgerDiff,
-        message_id: MessageId,
-        milestone_id: MilestoneId,
-        receipt: &ReceiptPayload,
+        minted: Vec<(OutputId, OutputEntry)>,
+        mutation: TreasuryMutation,
     ) -> Result<(), ReceiptError> {
+        let taken = |id: &OutputId| self.unspent.contains_key(id) || self.spent.contains_key(id);
         if diff.index != self.index.wrapping_add(1)
             || self.index == u32::MAX
             || diff.treasury.is_some()
+            || minted.iter().any(|(id, _)| taken(id))
         {
             return Err(ReceiptError::Step);
         }
-        let mutation = check_receipt(receipt, self.treasury, milestone_id)?;
-        let origin = TransactionId::new(milestone_id.to_bytes());
-        let mut booked = Vec::with_capacity(receipt.funds().len());
-        for (index, entry) in receipt.funds().iter().enumerate() {
-            let id = u16::try_from(index)
-                .ok()
-                .and_then(|index| OutputId::new(origin, index).ok())
-                .filter(|id| !self.unspent.contains_key(id) && !self.spent.contains_key(id))
-                .ok_or(ReceiptError::Step)?;
-            let output = Output::SignatureLockedSingle {
-                address: *entry.address(),
-                amount: entry.deposit(),
-            };
-            booked.push((
-                id,
-                OutputEntry {
-                    output,
-                    message_id,
-                    booked_at: diff.index,
-                },
-            ));
-        }
-        for (id, entry) in booked {
+        for (id, entry) in minted {
             self.insert_unspent(id, entry);
             diff.created.push((id, entry));
         }

@@ -10,7 +10,12 @@
 
 use std::collections::BTreeSet;
 
-use tangle_model::{IOTA_SUPPLY, MIGRATED_DEPOSIT_MIN, MilestoneId, ReceiptPayload};
+use tangle_model::{
+    IOTA_SUPPLY, MIGRATED_DEPOSIT_MIN, MessageId, MilestoneId, Output, OutputId, ReceiptPayload,
+    TransactionId,
+};
+
+use crate::ledger::{Ledger, LedgerDiff, OutputEntry};
 
 /// The unspent treasury output: created by the milestone `milestone_id`, holding `amount`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -120,4 +125,43 @@ pub fn check_receipt(
             amount: new,
         },
     })
+}
+
+impl Ledger {
+    /// Applies the receipt of the milestone `milestone_id` (carried by `message_id`) to the step
+    /// `diff` records, after its cone's transactions, as the deployed nodes do: checks it against
+    /// the treasury output ([`check_receipt`]), books one output per migrated funds entry (id:
+    /// the milestone id followed by the entry's `u16` index, created by `message_id`, booked at
+    /// the step's index), and replaces the treasury output. On error nothing changes.
+    pub fn apply_receipt(
+        &mut self,
+        diff: &mut LedgerDiff,
+        message_id: MessageId,
+        milestone_id: MilestoneId,
+        receipt: &ReceiptPayload,
+    ) -> Result<(), ReceiptError> {
+        if diff.treasury().is_some() {
+            return Err(ReceiptError::Step);
+        }
+        let mutation = check_receipt(receipt, self.treasury().copied(), milestone_id)?;
+        let origin = TransactionId::new(milestone_id.to_bytes());
+        let mut minted = Vec::with_capacity(receipt.funds().len());
+        for (index, entry) in receipt.funds().iter().enumerate() {
+            let id = u16::try_from(index)
+                .ok()
+                .and_then(|index| OutputId::new(origin, index).ok())
+                .ok_or(ReceiptError::Step)?;
+            let output = Output::SignatureLockedSingle {
+                address: *entry.address(),
+                amount: entry.deposit(),
+            };
+            let entry = OutputEntry {
+                output,
+                message_id,
+                booked_at: diff.index(),
+            };
+            minted.push((id, entry));
+        }
+        self.book_receipt(diff, minted, mutation)
+    }
 }
