@@ -37,8 +37,9 @@
 //! # Steps and diffs
 //! A confirmation step starts with [`Ledger::begin_step`], which returns an empty diff for index
 //! `index + 1`; [`Ledger::apply_transaction`] books transactions into the ledger and records them in
-//! the diff; [`Ledger::seal`] then advances the index, or [`Ledger::abort_step`] undoes the step.
-//! A sealed diff can be reverted ([`Ledger::revert_diff`]) and applied again to a ledger in the
+//! the diff (a milestone's receipt, [`Ledger::apply_receipt`], adds its migrated outputs and the
+//! treasury change after them); [`Ledger::seal`] then advances the index, or
+//! [`Ledger::abort_step`] undoes the step. A sealed diff can be reverted ([`Ledger::revert_diff`]) and applied again to a ledger in the
 //! state before it ([`Ledger::apply_diff`]), e.g. by a store replaying persisted diffs.
 
 use std::collections::{BTreeMap, BTreeSet};
