@@ -194,6 +194,13 @@ fn a_receipt_whose_sums_do_not_add_up_refuses_the_milestone() {
     assert_eq!(node.ledger(), &before);
     assert_eq!(node.balance(&address_of(&key(2))), 0);
     assert_eq!(node.metadata(&m1.id()).and_then(|m| m.referenced_by), None);
+
+    // Confirmation stops there: a later milestone waits for index 1 and is not applied.
+    let m2 = milestone(2, &[m1.id()], empty_root(), None);
+    let submission = node.submit(&m2.pack()).expect("m2 accepted");
+    assert!(submission.confirmations.is_empty());
+    assert_eq!(node.ledger().index(), 0);
+    assert!(node.waiting_checkpoints().any(|c| c.index == 2));
 }
 
 #[test]
