@@ -8,12 +8,7 @@
 //! against the *current* treasury output's amount only; the milestone id the treasury input names
 //! is not compared with it (see `docs/hornet-parity.md`, "Receipts and the treasury").
 
-use std::collections::BTreeSet;
-
-use tangle_model::{
-    IOTA_SUPPLY, MIGRATED_DEPOSIT_MIN, MessageId, MilestoneId, Output, OutputId, ReceiptPayload,
-    TransactionId,
-};
+use tangle_model::{MessageId, MilestoneId, Output, OutputId, ReceiptPayload, TransactionId};
 
 use crate::ledger::{Ledger, LedgerDiff, OutputEntry};
 
@@ -43,29 +38,6 @@ pub enum ReceiptError {
     /// The ledger has no treasury output to fund the receipt.
     #[error("receipt treasury rule: the ledger has no treasury output")]
     NoTreasury,
-    /// The receipt lists no migrated funds.
-    #[error("receipt funds rule: the receipt lists no migrated funds")]
-    NoFunds,
-    /// Two entries carry the same legacy tail transaction hash.
-    #[error("receipt funds rule: entry {index} repeats a tail transaction hash")]
-    DuplicateTailTransactionHash {
-        /// The later entry's index.
-        index: usize,
-    },
-    /// An entry deposits less than 1 Mi or more than the total supply.
-    #[error("receipt funds rule: entry {index} deposits {amount}")]
-    Deposit {
-        /// The entry's index.
-        index: usize,
-        /// Its deposit.
-        amount: u64,
-    },
-    /// The deposits up to an entry sum to more than the total supply.
-    #[error("receipt funds rule: the deposits up to entry {index} exceed the total supply")]
-    FundsExceedSupply {
-        /// The entry at which the sum passes the supply.
-        index: usize,
-    },
     /// The current treasury amount minus the migrated funds is not the new treasury amount.
     #[error(
         "receipt treasury balance rule: treasury {previous} minus migrated {migrated} is not the \
@@ -84,7 +56,7 @@ pub enum ReceiptError {
     Step,
 }
 
-/// Checks `receipt` against the current treasury output, in the deployed nodes' order, and
+/// Checks `receipt` against the current treasury output, as the deployed nodes do, and
 /// returns the treasury mutation it makes when the milestone `milestone_id` applies it.
 pub fn check_receipt(
     receipt: &ReceiptPayload,
@@ -92,24 +64,10 @@ pub fn check_receipt(
     milestone_id: MilestoneId,
 ) -> Result<TreasuryMutation, ReceiptError> {
     let current = current.ok_or(ReceiptError::NoTreasury)?;
-    if receipt.funds().is_empty() {
-        return Err(ReceiptError::NoFunds);
-    }
-    let mut seen = BTreeSet::new();
-    let mut migrated: u64 = 0;
-    for (index, entry) in receipt.funds().iter().enumerate() {
-        if !seen.insert(entry.tail_transaction_hash()) {
-            return Err(ReceiptError::DuplicateTailTransactionHash { index });
-        }
-        let amount = entry.deposit();
-        if !(MIGRATED_DEPOSIT_MIN..=IOTA_SUPPLY).contains(&amount) {
-            return Err(ReceiptError::Deposit { index, amount });
-        }
-        migrated = migrated
-            .checked_add(amount)
-            .filter(|sum| *sum <= IOTA_SUPPLY)
-            .ok_or(ReceiptError::FundsExceedSupply { index })?;
-    }
+    // The funds entry rules of iota.go's `ValidateReceipt` (at least one entry, tail transaction
+    // hashes unique, each deposit in 1 Mi..=supply, their sum at most the supply) hold for every
+    // `ReceiptPayload`: the model refuses to build or decode one that breaks them.
+    let migrated: u64 = receipt.amount();
     let new = receipt.transaction().output_amount();
     if current.amount.checked_sub(migrated) != Some(new) {
         return Err(ReceiptError::TreasuryBalance {
