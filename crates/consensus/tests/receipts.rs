@@ -333,3 +333,52 @@ fn a_genesis_treasury_counts_in_the_supply_and_may_not_exceed_it() {
         Err(tangle_consensus::LedgerError::SupplyExceeded)
     );
 }
+
+proptest::proptest! {
+    /// A receipt is booked exactly when treasury = migrated + new treasury; booked, it keeps the
+    /// supply and the ledger consistent and reverts exactly; refused, it changes nothing.
+    #[test]
+    fn a_receipt_books_iff_the_treasury_balances(
+        deposits in proptest::collection::vec(1u64..=20, 1..=6),
+        new in 0u64..=150,
+        skew in -2i64..=2,
+    ) {
+        // The treasury balances when skew is 0, and is off by one or two Mi otherwise.
+        let treasury = (deposits.iter().sum::<u64>() + new).saturating_add_signed(skew);
+        let funds: Vec<MigratedFundsEntry> = deposits
+            .iter()
+            .enumerate()
+            .map(|(i, deposit)| {
+                MigratedFundsEntry::new(
+                    TailTransactionHash([i as u8 + 1; 49]),
+                    address_of(&key(i as u8 + 2)),
+                    deposit * MI,
+                )
+                .expect("entry")
+            })
+            .collect();
+        let migrated: u64 = deposits.iter().sum::<u64>() * MI;
+        let transaction =
+            TreasuryTransactionPayload::new(MilestoneId::new([9; 32]), new * MI).expect("tx");
+        let receipt = ReceiptPayload::new(1, false, funds, transaction).expect("receipt");
+        let mut ledger = ledger_with(&[single(address_of(&key(1)), MI)])
+            .with_treasury(TreasuryOutput {
+                milestone_id: MilestoneId::new([9; 32]),
+                amount: treasury * MI,
+            })
+            .expect("treasury");
+        let before = ledger.clone();
+        let id = MilestoneId::new([3; 32]);
+        let mut diff = ledger.begin_step();
+        let result = ledger.apply_receipt(&mut diff, message_id(3), id, &receipt);
+        proptest::prop_assert_eq!(result.is_ok(), treasury * MI == migrated + new * MI);
+        if result.is_ok() {
+            ledger.seal(&diff).expect("seal");
+            proptest::prop_assert_eq!(ledger.total_supply(), before.total_supply());
+            proptest::prop_assert!(ledger.is_consistent());
+            proptest::prop_assert_eq!(ledger.unspent_count(), 1 + deposits.len());
+            ledger.revert_diff(&diff).expect("revert");
+        }
+        proptest::prop_assert_eq!(ledger, before);
+    }
+}
