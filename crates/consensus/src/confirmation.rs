@@ -18,6 +18,7 @@ use tangle_crypto::ed25519::PublicKey;
 use tangle_graph::Tangle;
 use tangle_model::{Message, MessageId, MilestoneId, MilestoneVerifyError};
 
+use crate::treasury::ReceiptError;
 use crate::white_flag::WhiteFlagError;
 
 /// A confirmation step proposed by a rule.
@@ -79,6 +80,10 @@ pub enum ConfirmationError {
     /// White flag could not walk or apply the cone (a store that lost a message).
     #[error("white flag rule: {0}")]
     WhiteFlag(WhiteFlagError),
+    /// The milestone's receipt (TIP-17) breaks a receipt rule: the milestone is not applied and
+    /// the ledger stays before it, as the deployed nodes stop there.
+    #[error("milestone receipt rule: {0}")]
+    Receipt(ReceiptError),
     /// The node halted confirmation after a Merkle-root mismatch ([`Divergence`]): no
     /// checkpoint is applied any more.
     #[error(
@@ -102,6 +107,7 @@ impl ConfirmationError {
             Self::StaleIndex { .. } | Self::DuplicateIndex(_) => "milestone-index",
             Self::MerkleRootMismatch { .. } => "milestone-merkle-root",
             Self::WhiteFlag(_) => "white-flag",
+            Self::Receipt(_) => "milestone-receipt",
             Self::Halted { .. } => "confirmation-halted",
         }
     }

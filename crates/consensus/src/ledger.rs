@@ -37,8 +37,9 @@
 //! # Steps and diffs
 //! A confirmation step starts with [`Ledger::begin_step`], which returns an empty diff for index
 //! `index + 1`; [`Ledger::apply_transaction`] books transactions into the ledger and records them in
-//! the diff; [`Ledger::seal`] then advances the index, or [`Ledger::abort_step`] undoes the step.
-//! A sealed diff can be reverted ([`Ledger::revert_diff`]) and applied again to a ledger in the
+//! the diff (a milestone's receipt, [`Ledger::apply_receipt`], adds its migrated outputs and the
+//! treasury change after them); [`Ledger::seal`] then advances the index, or
+//! [`Ledger::abort_step`] undoes the step. A sealed diff can be reverted ([`Ledger::revert_diff`]) and applied again to a ledger in the
 //! state before it ([`Ledger::apply_diff`]), e.g. by a store replaying persisted diffs.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,6 +52,7 @@ use tangle_model::{
 };
 
 use crate::conflict::ConflictReason;
+use crate::treasury::{ReceiptError, TreasuryMutation, TreasuryOutput};
 
 /// Outputs with an amount below this are dust (TIP-15): 1 Mi.
 pub const DUST_THRESHOLD: u64 = DUST_ALLOWANCE_MIN;
@@ -161,6 +163,7 @@ pub struct LedgerDiff {
     index: u32,
     created: Vec<(OutputId, OutputEntry)>,
     consumed: Vec<(OutputId, SpentEntry)>,
+    treasury: Option<TreasuryMutation>,
 }
 
 impl LedgerDiff {
@@ -170,6 +173,7 @@ impl LedgerDiff {
             index,
             created: Vec::new(),
             consumed: Vec::new(),
+            treasury: None,
         }
     }
 
@@ -188,9 +192,14 @@ impl LedgerDiff {
         &self.consumed
     }
 
+    /// The treasury output the step spent and the one it created (a milestone's receipt).
+    pub fn treasury(&self) -> Option<&TreasuryMutation> {
+        self.treasury.as_ref()
+    }
+
     /// Whether the step changed nothing.
     pub fn is_empty(&self) -> bool {
-        self.created.is_empty() && self.consumed.is_empty()
+        self.created.is_empty() && self.consumed.is_empty() && self.treasury.is_none()
     }
 }
 
@@ -221,6 +230,10 @@ pub enum LedgerError {
     /// Reverting: an output the diff consumed is not recorded as spent by that step.
     #[error("output {0} is not recorded as spent by the step being reverted")]
     NotSpentInStep(OutputId),
+    /// The diff's treasury mutation does not start (apply) or end (revert) at the ledger's
+    /// treasury output.
+    #[error("the diff's treasury mutation does not match the ledger's treasury output")]
+    TreasuryMismatch,
 }
 
 /// The UTXO ledger. All maps are ordered, so iteration and equality are deterministic.
@@ -232,6 +245,7 @@ pub struct Ledger {
     by_address: BTreeMap<Address, BTreeSet<OutputId>>,
     stats: BTreeMap<Address, AddressStats>,
     supply: u64,
+    treasury: Option<TreasuryOutput>,
 }
 
 impl Ledger {
@@ -269,6 +283,7 @@ impl Ledger {
             by_address: BTreeMap::new(),
             stats: BTreeMap::new(),
             supply: 0,
+            treasury: None,
         };
         for (id, entry) in outputs {
             if ledger.unspent.contains_key(&id) {
@@ -284,12 +299,31 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// The ledger with `treasury` as its unspent treasury output (from a genesis or a snapshot),
+    /// replacing any it had. Its amount counts in the total supply, which must stay at most
+    /// [`IOTA_SUPPLY`].
+    pub fn with_treasury(mut self, treasury: TreasuryOutput) -> Result<Self, LedgerError> {
+        let previous = self.treasury.map_or(0, |t| t.amount);
+        self.supply = (self.supply - previous)
+            .checked_add(treasury.amount)
+            .filter(|sum| *sum <= IOTA_SUPPLY)
+            .ok_or(LedgerError::SupplyExceeded)?;
+        self.treasury = Some(treasury);
+        Ok(self)
+    }
+
+    /// The unspent treasury output, if the ledger has one.
+    pub fn treasury(&self) -> Option<&TreasuryOutput> {
+        self.treasury.as_ref()
+    }
+
     /// The ledger index: the last confirmation step applied.
     pub fn index(&self) -> u32 {
         self.index
     }
 
-    /// The total supply: the sum of the unspent outputs, constant across steps.
+    /// The total supply: the sum of the unspent outputs and the treasury output, constant
+    /// across steps.
     pub fn total_supply(&self) -> u64 {
         self.supply
     }
@@ -361,6 +395,7 @@ impl Ledger {
                 return false;
             }
         }
+        sum += u128::from(self.treasury.map_or(0, |t| t.amount));
         by_address == self.by_address && stats == self.stats && sum == u128::from(self.supply)
     }
 
@@ -450,6 +485,33 @@ impl Ledger {
             self.insert_unspent(id, entry);
             diff.created.push((id, entry));
         }
+        Ok(())
+    }
+
+    /// Books the outputs a receipt mints and replaces the treasury output, in step `diff`
+    /// ([`Ledger::apply_receipt`] checks first). Refused with [`ReceiptError::Step`], changing
+    /// nothing, if `diff` is not the next step's, already moved the treasury, or an output id
+    /// exists already.
+    pub(crate) fn book_receipt(
+        &mut self,
+        diff: &mut LedgerDiff,
+        minted: Vec<(OutputId, OutputEntry)>,
+        mutation: TreasuryMutation,
+    ) -> Result<(), ReceiptError> {
+        let taken = |id: &OutputId| self.unspent.contains_key(id) || self.spent.contains_key(id);
+        if diff.index != self.index.wrapping_add(1)
+            || self.index == u32::MAX
+            || diff.treasury.is_some()
+            || minted.iter().any(|(id, _)| taken(id))
+        {
+            return Err(ReceiptError::Step);
+        }
+        for (id, entry) in minted {
+            self.insert_unspent(id, entry);
+            diff.created.push((id, entry));
+        }
+        self.treasury = Some(mutation.created);
+        diff.treasury = Some(mutation);
         Ok(())
     }
 
@@ -605,8 +667,16 @@ impl Ledger {
                 return Err(LedgerError::NotUnspent(*id));
             }
         }
+        if let Some(mutation) = &diff.treasury
+            && self.treasury != Some(mutation.spent)
+        {
+            return Err(LedgerError::TreasuryMismatch);
+        }
         for (id, entry) in &diff.created {
             self.insert_unspent(*id, *entry);
+        }
+        if let Some(mutation) = &diff.treasury {
+            self.treasury = Some(mutation.created);
         }
         for (id, spent) in &diff.consumed {
             self.remove_unspent(id);
@@ -629,6 +699,12 @@ impl Ledger {
             if !(self.unspent.contains_key(id) || consumed.contains(id)) {
                 return Err(LedgerError::NotUnspent(*id));
             }
+        }
+        if let Some(mutation) = &diff.treasury {
+            if self.treasury != Some(mutation.created) {
+                return Err(LedgerError::TreasuryMismatch);
+            }
+            self.treasury = Some(mutation.spent);
         }
         for (id, _) in diff.consumed.iter().rev() {
             if let Some(spent) = self.spent.remove(id) {

@@ -6,6 +6,8 @@
 //! - [`ledger`]: outputs by id, unspent outputs by address, balances, dust counters, total supply,
 //!   ledger index, semantic validation of a transaction returning its TIP-2 [`ConflictReason`],
 //!   a [`LedgerDiff`] per confirmation step (apply and revert), genesis / snapshot initialisation.
+//! - [`treasury`]: the treasury output and the receipt rules (TIP-17) a milestone's receipt
+//!   must meet; [`Ledger::apply_receipt`] books the migrated outputs (id: milestone id ‖ index).
 //! - [`white_flag`]: depth-first post-order walk of a confirmation point's past cone through the
 //!   small [`ConeView`] trait, application in that order, conflicts with their reasons, the
 //!   inclusion Merkle root and its check against a milestone ([`white_flag::confirm_milestone`]).
@@ -100,6 +102,7 @@ pub mod ledger;
 pub mod node;
 pub mod pipeline;
 pub mod store;
+pub mod treasury;
 pub mod view;
 pub mod weight;
 pub mod white_flag;
@@ -114,6 +117,7 @@ pub use node::{
     Confirmation, ConfirmationRecord, LedgerInclusion, MemoryStore, MessageMetadata, MessageStore,
     Node, NodeConfig, NodeError, StoredMessage, Submission, SubmitStatus,
 };
+pub use treasury::{ReceiptError, TreasuryMutation, TreasuryOutput};
 pub use view::LedgerView;
 pub use weight::{WeightRule, WeightRuleError};
 pub use white_flag::{ConeView, WhiteFlagError, WhiteFlagOutcome};

@@ -63,7 +63,7 @@ use crate::confirmation::{Checkpoint, ConfirmationError, ConfirmationRule, Diver
 use crate::conflict::ConflictReason;
 use crate::ledger::{Ledger, OutputEntry};
 use crate::pipeline::{self, PipelineConfig, PipelineError, Solidity};
-use crate::white_flag::{self, WhiteFlagOutcome};
+use crate::white_flag::{self, WhiteFlagError, WhiteFlagOutcome};
 
 mod preference;
 mod tips;
@@ -450,14 +450,35 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
             tangle: &self.tangle,
             spenders: self.rule.prefers_heavier().then_some(&self.spenders),
         };
-        let outcome = match white_flag::apply_cone(
+        // A milestone's receipt (TIP-17) is booked in the same step, after the cone.
+        let milestone = self
+            .store
+            .get(&checkpoint.message_id)
+            .and_then(|stored| stored.message.milestone().ok().flatten());
+        let receipt = match (checkpoint.milestone_id, &milestone) {
+            (Some(milestone_id), Some(milestone)) => {
+                milestone
+                    .essence()
+                    .receipt()
+                    .map(|receipt| white_flag::MilestoneReceipt {
+                        message_id: checkpoint.message_id,
+                        milestone_id,
+                        receipt,
+                    })
+            }
+            _ => None,
+        };
+        let outcome = match white_flag::apply_cone_with_receipt(
             &mut self.ledger,
             &view,
             &checkpoint.roots,
             checkpoint.index,
+            receipt,
         ) {
             Ok(outcome) => outcome,
-            // The cone is solid and the index is the next one, so this is not expected.
+            // An invalid receipt, or (not expected: the cone is solid and the index is the next
+            // one) a missing message. The step is not applied.
+            Err(WhiteFlagError::Receipt(error)) => return Err(ConfirmationError::Receipt(error)),
             Err(error) => return Err(ConfirmationError::WhiteFlag(error)),
         };
         if let Some(expected) = checkpoint.merkle_root

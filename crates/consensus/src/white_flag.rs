@@ -15,10 +15,11 @@ use std::collections::HashSet;
 
 use tangle_crypto::merkle::merkle_root_by;
 use tangle_graph::IdHashBuilder;
-use tangle_model::{MessageId, MilestonePayload, TransactionPayload};
+use tangle_model::{MessageId, MilestoneId, MilestonePayload, ReceiptPayload, TransactionPayload};
 
 use crate::conflict::ConflictReason;
 use crate::ledger::{Ledger, LedgerDiff, LedgerError};
+use crate::treasury::ReceiptError;
 
 /// What white flag needs to know about the messages of a cone.
 pub trait ConeView {
@@ -82,6 +83,20 @@ pub enum WhiteFlagError {
     /// The ledger refused to take back or seal the step.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// The milestone's receipt breaks a receipt rule: the milestone is not applied.
+    #[error(transparent)]
+    Receipt(#[from] ReceiptError),
+}
+
+/// A milestone's receipt, applied after the transactions of its cone.
+#[derive(Debug, Clone, Copy)]
+pub struct MilestoneReceipt<'a> {
+    /// The message carrying the milestone: the origin of the migrated outputs.
+    pub message_id: MessageId,
+    /// The milestone id: the migrated outputs' ids start with it.
+    pub milestone_id: MilestoneId,
+    /// The receipt.
+    pub receipt: &'a ReceiptPayload,
 }
 
 fn hex32(bytes: &[u8; 32]) -> String {
@@ -162,6 +177,21 @@ pub fn apply_cone<V: ConeView + ?Sized>(
     roots: &[MessageId],
     index: u32,
 ) -> Result<WhiteFlagOutcome, WhiteFlagError> {
+    apply_cone_with_receipt(ledger, view, roots, index, None)
+}
+
+/// As [`apply_cone`], then, before sealing, applies `receipt` ([`Ledger::apply_receipt`]): the
+/// migrated outputs are booked in the same step, after every transaction of the cone, so no
+/// transaction of that cone can spend them. An invalid receipt aborts the step.
+///
+/// On error the ledger is unchanged.
+pub fn apply_cone_with_receipt<V: ConeView + ?Sized>(
+    ledger: &mut Ledger,
+    view: &V,
+    roots: &[MessageId],
+    index: u32,
+    receipt: Option<MilestoneReceipt<'_>>,
+) -> Result<WhiteFlagOutcome, WhiteFlagError> {
     let mut diff = ledger.begin_step();
     if diff.index() != index || ledger.index() == u32::MAX {
         return Err(WhiteFlagError::IndexMismatch {
@@ -192,6 +222,17 @@ pub fn apply_cone<V: ConeView + ?Sized>(
             }
         }
     }
+    if let Some(milestone) = receipt
+        && let Err(error) = ledger.apply_receipt(
+            &mut diff,
+            milestone.message_id,
+            milestone.milestone_id,
+            milestone.receipt,
+        )
+    {
+        ledger.abort_step(&diff)?;
+        return Err(WhiteFlagError::Receipt(error));
+    }
     ledger.seal(&diff)?;
     let merkle_root = merkle_root_by(&applied, MessageId::as_bytes);
     Ok(WhiteFlagOutcome {
@@ -205,7 +246,9 @@ pub fn apply_cone<V: ConeView + ?Sized>(
 
 /// Applies the cone of `milestone` (below its parents) as step `milestone.essence().index()`
 /// and checks the inclusion Merkle root. On a mismatch the step is reverted and the ledger is
-/// unchanged. The milestone's signatures are not checked here.
+/// unchanged. The milestone's signatures are not checked here, and neither is its receipt
+/// applied: the message carrying the milestone is needed for that, see
+/// [`apply_cone_with_receipt`], which [`Node`](crate::node::Node) uses.
 pub fn confirm_milestone<V: ConeView + ?Sized>(
     ledger: &mut Ledger,
     view: &V,

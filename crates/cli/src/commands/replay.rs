@@ -17,6 +17,7 @@ use rand::rngs::{OsRng, StdRng};
 use serde_json::{Value, json};
 use tangle::consensus::ledger::LedgerError;
 use tangle::consensus::pipeline::{MAINNET_MIN_POW_SCORE, PipelineConfig};
+use tangle::consensus::treasury::TreasuryOutput;
 use tangle::consensus::weight::DEFAULT_SAMPLES;
 use tangle::consensus::{
     ConfirmationRule, ConflictReason, Divergence, Ledger, MessageStore, MilestoneRule, Node,
@@ -25,7 +26,7 @@ use tangle::consensus::{
 use tangle::crypto::address::{Hrp, HrpError};
 use tangle::crypto::ed25519::PublicKey;
 use tangle::graph::select::Urts;
-use tangle::model::{IOTA_SUPPLY, Output, OutputId, RuleError, TransactionId};
+use tangle::model::{IOTA_SUPPLY, MilestoneId, Output, OutputId, RuleError, TransactionId};
 
 use crate::address_input::{AddressInputError, parse_address};
 use crate::args::{finite_number, positive_count, unsigned_64};
@@ -61,6 +62,10 @@ pub(crate) struct ReplayArgs {
     /// more.
     #[arg(long = "genesis", value_name = "ADDRESS=AMOUNT")]
     genesis: Vec<String>,
+    /// The genesis treasury output (TIP-17), as `MILESTONE_ID=AMOUNT` (64 hex digits): milestone
+    /// receipts migrate funds out of it. Without it, a milestone with a receipt is refused.
+    #[arg(long, value_name = "MILESTONE_ID=AMOUNT")]
+    treasury: Option<String>,
     /// Coordinator-free: confirm a message (and its past cone) once its cumulative weight (own
     /// weight 1 per message) reaches W. Not with `--coordinator-key`.
     #[arg(long, value_name = "W", allow_negative_numbers = true, value_parser = unsigned_64)]
@@ -133,6 +138,8 @@ pub(crate) enum ReplayError {
     },
     #[error("--coordinator-key {0:?} is given twice")]
     RepeatedCoordinatorKey(String),
+    #[error("--treasury {0:?}: expected MILESTONE_ID=AMOUNT with a 64-hex-digit milestone id")]
+    Treasury(String),
     #[error("genesis: {0}")]
     Ledger(#[from] LedgerError),
     #[error("node: {0}")]
@@ -209,7 +216,10 @@ pub(crate) fn run(args: ReplayArgs) -> Result<String, ReplayError> {
         .enumerate()
         .map(|(index, text)| genesis_output(index, text))
         .collect::<Result<Vec<_>, _>>()?;
-    let ledger = Ledger::from_outputs(0, outputs)?;
+    let mut ledger = Ledger::from_outputs(0, outputs)?;
+    if let Some(text) = &args.treasury {
+        ledger = ledger.with_treasury(treasury_output(text)?)?;
+    }
     let config = NodeConfig {
         pipeline: PipelineConfig {
             network_id: None,
@@ -397,6 +407,17 @@ fn genesis_output(index: usize, text: &str) -> Result<(OutputId, Output), Replay
     let id = OutputId::new(TransactionId::new([0; 32]), index).map_err(rule)?;
     let output = Output::single(address, amount).map_err(rule)?;
     Ok((id, output))
+}
+
+fn treasury_output(text: &str) -> Result<TreasuryOutput, ReplayError> {
+    let bad = || ReplayError::Treasury(text.to_owned());
+    let (id, amount) = text.split_once('=').ok_or_else(bad)?;
+    let milestone_id = MilestoneId::new(read_hex_array::<32>(id.trim()).map_err(|_| bad())?);
+    let amount = genesis_amount(text, amount.trim())?;
+    Ok(TreasuryOutput {
+        milestone_id,
+        amount,
+    })
 }
 
 fn genesis_amount(text: &str, amount: &str) -> Result<u64, ReplayError> {
