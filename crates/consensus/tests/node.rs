@@ -440,3 +440,45 @@ proptest! {
         prop_assert_eq!(metadata_of(&reference, &scenario), metadata_of(&shuffled, &scenario));
     }
 }
+
+/// A selector that asks the node whether each tip is clean while it selects: `Node::tips` holds
+/// no lock while the selector runs, so this neither deadlocks nor panics, and the verdicts it
+/// sees agree with fresh ones.
+struct AskingSelector<'a> {
+    node: &'a Node<MilestoneRule, ChaCha8Rng>,
+    asked: usize,
+}
+
+impl tangle_graph::select::TipSelector<tangle_graph::Tangle<MessageId>> for AskingSelector<'_> {
+    fn select(
+        &mut self,
+        view: &tangle_graph::Tangle<MessageId>,
+        request: TipRequest,
+        rng: &mut dyn rand_chacha::rand_core::RngCore,
+    ) -> Result<tangle_graph::select::Selection, tangle_graph::select::SelectError> {
+        for &tip in view.tips() {
+            let id = view.id(tip);
+            assert_eq!(self.node.is_clean(&id), self.node.is_clean_uncached(&id));
+            self.asked += 1;
+        }
+        Urts.select(view, request, rng)
+    }
+}
+
+#[test]
+fn a_selector_may_ask_the_node_while_it_selects() {
+    let scenario = scenario();
+    let all: Vec<usize> = (0..scenario.messages.len()).collect();
+    let node = run(&scenario, &all);
+    let mut selector = AskingSelector {
+        node: &node,
+        asked: 0,
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let request = TipRequest::new(1).expect("request");
+    let tips = node.tips(&mut selector, request, &mut rng).expect("tips");
+    assert_eq!(tips, vec![scenario.milestones[1]]);
+    assert!(selector.asked > 0);
+    // The verdicts found on both sides are kept: a second request agrees.
+    assert_eq!(node.tips(&mut Urts, request, &mut rng).expect("tips"), tips);
+}

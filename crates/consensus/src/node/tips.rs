@@ -43,9 +43,26 @@ impl<C: ConfirmationRule, G: CryptoRngCore, S: MessageStore> Node<C, G, S> {
         request: TipRequest,
         rng: &mut dyn RngCore,
     ) -> Result<Vec<MessageId>, SelectError> {
+        // The kept verdicts are taken out of their lock for the request, so no lock is held
+        // while the selector runs (a selector may itself ask `is_clean`), and put back after.
+        // Nothing can change the ledger or the rivals meanwhile (that takes `&mut self`), so
+        // every verdict either side found still holds.
+        let mut kept = std::mem::take(&mut *self.clean_verdicts());
+        let tips = self.tips_with(selector, request, rng, &mut kept);
+        self.clean_verdicts().extend(kept);
+        tips
+    }
+
+    /// [`Node::tips`] with the kept verdicts at hand.
+    fn tips_with<T: TipSelector<Tangle<MessageId>> + ?Sized>(
+        &self,
+        selector: &mut T,
+        request: TipRequest,
+        rng: &mut dyn RngCore,
+        kept: &mut CleanVerdicts,
+    ) -> Result<Vec<MessageId>, SelectError> {
         const ATTEMPTS: usize = 8;
-        let mut kept = self.clean_verdicts();
-        let mut check = CleanCheck::new(self, Some(&mut kept));
+        let mut check = CleanCheck::new(self, Some(kept));
         let mut chosen: Vec<Handle> = Vec::new();
         for attempt in 0..ATTEMPTS {
             let selection = match selector.select(&self.tangle, request, rng) {
