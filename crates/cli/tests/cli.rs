@@ -1,5 +1,8 @@
 //! The `tangle` binary, run as a user would: output, exit codes and error lines.
 
+mod common;
+
+use common::*;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -9,8 +12,8 @@ use tangle::crypto::address::Ed25519Address;
 use tangle::crypto::ed25519::SigningKey;
 use tangle::crypto::pow;
 use tangle::model::{
-    Address, MessageBuilder, MessageId, MilestoneBuilder, Output as TxOutput, OutputId, Packable,
-    Parents, TransactionBuilder, TransactionId,
+    MessageBuilder, MessageId, MilestoneBuilder, Output as TxOutput, OutputId, Packable, Parents,
+    TransactionBuilder, TransactionId,
 };
 
 fn tangle(args: &[&str], stdin: Option<&str>) -> Output {
@@ -49,14 +52,6 @@ fn conformance(file: &str) -> Value {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
-}
-
-fn key(byte: u8) -> SigningKey {
-    SigningKey::from_bytes(&[byte; 32])
-}
-
-fn address_of(key: &SigningKey) -> Address {
-    Address::Ed25519(Ed25519Address::from_public_key(&key.public_key()))
 }
 
 #[test]
@@ -311,8 +306,7 @@ fn milestone_message(
 
 #[test]
 fn replay_summarises_rejections_conflicts_milestones_and_balances() {
-    use tangle::consensus::pipeline::PipelineConfig;
-    use tangle::consensus::{ConfirmationError, Ledger, MilestoneRule, Node, NodeConfig};
+    use tangle::consensus::ConfirmationError;
 
     let (alice, bob, carol) = (key(1), key(2), key(3));
     let coordinator = [key(100), key(101)];
@@ -338,26 +332,7 @@ fn replay_summarises_rejections_conflicts_milestones_and_balances() {
         .expect("message");
 
     // The Merkle root the coordinator signs: what a node computes (it reports it on a mismatch).
-    let mut scratch = Node::new(
-        NodeConfig {
-            pipeline: PipelineConfig {
-                network_id: None,
-                min_pow_score: 0.0,
-            },
-            ..NodeConfig::default()
-        },
-        MilestoneRule::new(coordinator.iter().map(SigningKey::public_key), 2),
-        Ledger::from_outputs(
-            0,
-            [(
-                genesis,
-                TxOutput::single(address_of(&alice), 10_000_000).expect("output"),
-            )],
-        )
-        .expect("ledger"),
-        rand_core_rng(),
-    )
-    .expect("node");
+    let mut scratch = scratch_node(&coordinator, genesis, &alice, 10_000_000);
     for message in [&a, &b, &d] {
         scratch.submit(&message.pack()).expect("accepted");
     }
@@ -551,8 +526,4 @@ fn replay_confirms_by_weight_without_a_coordinator() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("W must be at least 1"));
     let _ = std::fs::remove_file(&path);
-}
-
-fn rand_core_rng() -> rand::rngs::OsRng {
-    rand::rngs::OsRng
 }

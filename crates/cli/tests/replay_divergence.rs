@@ -2,16 +2,15 @@
 //! ledger diverged, so the replay stops with exit 1 and one stderr line naming the milestone and
 //! both roots.
 
+mod common;
+
+use common::*;
 use std::process::{Command, Output, Stdio};
 
-use rand::rngs::OsRng;
-use tangle::consensus::pipeline::PipelineConfig;
-use tangle::consensus::{Ledger, MilestoneRule, Node, NodeConfig};
-use tangle::crypto::address::Ed25519Address;
 use tangle::crypto::ed25519::SigningKey;
 use tangle::model::{
-    Address, Message, MessageBuilder, MessageId, MilestoneBuilder, Output as TxOutput, OutputId,
-    Packable, Parents, TransactionBuilder, TransactionId,
+    Message, MessageBuilder, MessageId, MilestoneBuilder, Output as TxOutput, OutputId, Packable,
+    Parents, TransactionBuilder, TransactionId,
 };
 
 fn tangle(args: &[&str]) -> Output {
@@ -20,14 +19,6 @@ fn tangle(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("run tangle")
-}
-
-fn key(byte: u8) -> SigningKey {
-    SigningKey::from_bytes(&[byte; 32])
-}
-
-fn address_of(key: &SigningKey) -> Address {
-    Address::Ed25519(Ed25519Address::from_public_key(&key.public_key()))
 }
 
 fn milestone(parents: &[MessageId], root: [u8; 32], keys: &[SigningKey]) -> Message {
@@ -61,26 +52,7 @@ fn replay_exits_1_naming_the_diverging_milestone_and_both_roots() {
         .expect("message");
 
     // The root a node computes for the payment's cone, read from the evidence it keeps.
-    let mut scratch = Node::new(
-        NodeConfig {
-            pipeline: PipelineConfig {
-                network_id: None,
-                min_pow_score: 0.0,
-            },
-            ..NodeConfig::default()
-        },
-        MilestoneRule::new(coordinator.iter().map(SigningKey::public_key), 2),
-        Ledger::from_outputs(
-            0,
-            [(
-                genesis,
-                TxOutput::single(address_of(&alice), 10_000_000).expect("output"),
-            )],
-        )
-        .expect("ledger"),
-        OsRng,
-    )
-    .expect("node");
+    let mut scratch = scratch_node(&coordinator, genesis, &alice, 10_000_000);
     let wrong = milestone(&[payment.id()], [7; 32], &coordinator);
     for message in [&payment, &wrong] {
         scratch.submit(&message.pack()).expect("accepted");

@@ -1,14 +1,16 @@
 //! `tangle replay --treasury`: a milestone's receipt migrates funds out of the genesis treasury
 //! output; without a treasury output the milestone is refused by the receipt rule.
 
+mod common;
+
+use common::*;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use tangle::crypto::address::Ed25519Address;
 use tangle::crypto::ed25519::SigningKey;
 use tangle::crypto::merkle::merkle_root_by;
 use tangle::model::{
-    Address, Message, MessageBuilder, MessageId, MigratedFundsEntry, MilestoneBuilder, MilestoneId,
+    Message, MessageBuilder, MessageId, MigratedFundsEntry, MilestoneBuilder, MilestoneId,
     Packable, Parents, ReceiptPayload, TailTransactionHash, TreasuryTransactionPayload,
 };
 
@@ -18,14 +20,6 @@ fn tangle(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("run tangle")
-}
-
-fn key(byte: u8) -> SigningKey {
-    SigningKey::from_bytes(&[byte; 32])
-}
-
-fn address_of(key: &SigningKey) -> Address {
-    Address::Ed25519(Ed25519Address::from_public_key(&key.public_key()))
 }
 
 /// Milestone 1 on the genesis, confirming nothing, whose receipt pays 3 Mi to key 2 out of a
